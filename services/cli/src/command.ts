@@ -1,0 +1,11 @@
+export interface Command {
+  name: string;
+  summary: string;
+  /** The full --help text: usage, options, environment. */
+  help: string;
+  run(args: string[]): Promise<number>;
+}
+
+export const EXIT_USAGE = 2;
+
+export const wantsHelp = (args: readonly string[]) => args.includes('--help') || args.includes('-h');

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(1).max(max).default(fallback);
+
+const brokerList = z
+  .string()
+  .transform((value) => value.split(',').map((broker) => broker.trim()))
+  .pipe(
+    z
+      .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port'))
+      .min(1, 'at least one broker is required'),
+  );
+
+/** Every setting of the enricher, read from the environment once, in main. Names are the variable names. */
+export const EnricherConfigSchema = z.object({
+  KINESIS_STREAM_NAME: z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'must be a Kinesis stream name'),
+  KINESIS_ENDPOINT: z.url().optional(),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  KINESIS_START_POSITION: z.enum(['TRIM_HORIZON', 'LATEST']).default('TRIM_HORIZON'),
+  KINESIS_MAX_RECORDS_PER_CALL: positiveInt(10_000, 10_000),
+  KINESIS_IDLE_MIN_MS: positiveInt(200, 60_000),
+  KINESIS_IDLE_MAX_MS: positiveInt(1_000, 60_000),
+  SHARD_DISCOVERY_INTERVAL_MS: positiveInt(30_000),
+  KAFKA_BROKERS: brokerList,
+  KAFKA_CLIENT_ID: z.string().min(1).default('sarwatch-enricher'),
+  KAFKA_EVENTS_TOPIC: z.string().min(1).default('sarwatch.events.v1'),
+  KAFKA_DLQ_TOPIC: z.string().min(1).default('sarwatch.dlq.v1'),
+  KAFKA_CHECKPOINT_TOPIC: z.string().min(1).default('sarwatch.checkpoints.v1'),
+  KAFKA_CREATE_TOPICS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+  KAFKA_TOPIC_PARTITIONS: positiveInt(6, 10_000),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(-1).max(32).default(-1),
+  SARWATCH_APPLICATION_NAME: z
+    .string()
+    .regex(/^[\w.-]{1,100}$/, 'letters, digits, . _ - only')
+    .default('sarwatch'),
+  MAX_RECORD_BYTES: positiveInt(1_048_576 * 10),
+  MAX_EVENT_BYTES: positiveInt(900_000),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(9_000, 60_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+});
+export type EnricherConfig = z.infer<typeof EnricherConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+/** Parses the whole environment at once so the operator sees every problem in one message. */
+export function parseEnricherConfig(env: Readonly<Record<string, string | undefined>>): EnricherConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = EnricherConfigSchema.safeParse(present);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        // A list variable (KAFKA_BROKERS) reports the element's index after the name; the operator sets the name.
+        const name = String(issue.path[0] ?? '(environment)');
+        const value = present[name];
+        if (value === undefined) return `${name}: is required and not set`;
+        return `${name}: ${issue.message} (got ${JSON.stringify(value)})`;
+      }),
+    );
+  }
+  const config = result.data;
+  if (config.KINESIS_IDLE_MIN_MS > config.KINESIS_IDLE_MAX_MS) {
+    throw new ConfigError([
+      `KINESIS_IDLE_MIN_MS (${config.KINESIS_IDLE_MIN_MS}) must not exceed KINESIS_IDLE_MAX_MS (${config.KINESIS_IDLE_MAX_MS})`,
+    ]);
+  }
+  return config;
+}

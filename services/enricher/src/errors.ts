@@ -1,0 +1,22 @@
+export const ENRICHER_ERROR_CODES = [
+  'ITERATOR_EXPIRED',
+  'THROTTLED',
+  'TRANSIENT',
+  'STREAM_NOT_FOUND',
+  'CHECKPOINT_LOAD_TIMEOUT',
+] as const;
+export type EnricherErrorCode = (typeof ENRICHER_ERROR_CODES)[number];
+
+export class EnricherError extends Error {
+  override readonly name = 'EnricherError';
+  constructor(
+    readonly code: EnricherErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export const isEnricherError = (error: unknown, code?: EnricherErrorCode): error is EnricherError =>
+  error instanceof EnricherError && (code === undefined || error.code === code);

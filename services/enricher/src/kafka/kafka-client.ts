@@ -1,0 +1,50 @@
+import { Kafka, type LogEntry, logLevel, Partitioners, type Producer } from 'kafkajs';
+import type { Logger } from '../logger.js';
+
+const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** kafkajs logs through our logger so its lines carry the same format and level as ours. */
+export function createKafka({
+  brokers,
+  clientId,
+  log,
+}: {
+  brokers: string[];
+  clientId: string;
+  log: Logger;
+}): Kafka {
+  const kafkaLog = log.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId,
+    brokers,
+    connectionTimeout: 5_000,
+    requestTimeout: 30_000,
+    // Our callers retry with their own backoff; kafkajs' own retries stay short so failures surface.
+    retry: { initialRetryTime: 200, retries: 5, maxRetryTime: 5_000 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }: LogEntry) => {
+        const { message, ...rest } = entry;
+        kafkaLog[LEVEL_NAMES[level] ?? 'info'](rest, message);
+      },
+  });
+}
+
+/**
+ * Idempotent, one request in flight, and retrying without limit: a bounded retry count would let a give-up and
+ * resend slip a duplicate past the broker's sequence check. The shutdown deadline bounds the wait instead.
+ */
+export function createDurableProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: Number.MAX_SAFE_INTEGER },
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+}

@@ -1,0 +1,79 @@
+import type { z } from 'zod';
+import { type CloudTrailRecord, CloudTrailRecordSchema } from '../cloudtrail/record.js';
+import { type EventBridgeEnvelope, EventBridgeEnvelopeSchema } from '../eventbridge/envelope.js';
+import type { DeadLetterReason } from './dead-letter-reason.js';
+
+export type DecodedRecord = { ok: true; record: CloudTrailRecord; envelope: EventBridgeEnvelope | null };
+export type RejectedRecord = { ok: false; reason: DeadLetterReason; message: string };
+export type DecodeResult = DecodedRecord | RejectedRecord;
+
+export interface DecodeOptions {
+  /** Records larger than this are rejected before parsing, so one hostile record cannot exhaust memory. */
+  maxRecordBytes: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+const reject = (reason: DeadLetterReason, message: string): RejectedRecord => ({
+  ok: false,
+  reason,
+  message,
+});
+
+/** Bytes as they arrive from Kinesis: an EventBridge envelope around a CloudTrail record, or a bare record. */
+export function decodeRecord(bytes: Uint8Array, options: DecodeOptions): DecodeResult {
+  if (bytes.byteLength > options.maxRecordBytes) {
+    return reject('oversize', `record is ${bytes.byteLength} bytes, the limit is ${options.maxRecordBytes}`);
+  }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return reject('invalid-utf8', 'record is not valid UTF-8');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return reject('invalid-json', error instanceof Error ? error.message : 'record is not JSON');
+  }
+  return decodeValue(value);
+}
+
+/** The same decision for an already parsed JSON value (files, tests). */
+export function decodeValue(value: unknown): DecodeResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return reject('not-an-object', `expected a JSON object, got ${describe(value)}`);
+  }
+  if ('detail-type' in value || 'detail' in value) {
+    const envelope = EventBridgeEnvelopeSchema.safeParse(value);
+    if (!envelope.success) return reject('invalid-envelope', summarize(envelope.error));
+    const record = CloudTrailRecordSchema.safeParse(envelope.data.detail);
+    if (!record.success) return reject('invalid-cloudtrail-record', summarize(record.error, 'detail'));
+    return { ok: true, record: record.data, envelope: envelope.data };
+  }
+  if ('eventVersion' in value || 'eventID' in value || 'userIdentity' in value) {
+    const record = CloudTrailRecordSchema.safeParse(value);
+    if (!record.success) return reject('invalid-cloudtrail-record', summarize(record.error));
+    return { ok: true, record: record.data, envelope: null };
+  }
+  return reject('unknown-shape', 'neither an EventBridge envelope nor a CloudTrail record');
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
+
+const MAX_ISSUES_REPORTED = 5;
+
+/** One line naming each failing path, short enough for a Kafka header and a log line. */
+export function summarize(error: z.ZodError, prefix?: string): string {
+  const issues = error.issues.slice(0, MAX_ISSUES_REPORTED).map((issue) => {
+    const path = [...(prefix ? [prefix] : []), ...issue.path.map(String)].join('.') || '(root)';
+    return `${path}: ${issue.message}`;
+  });
+  const more = error.issues.length - MAX_ISSUES_REPORTED;
+  return more > 0 ? `${issues.join('; ')}; and ${more} more` : issues.join('; ');
+}

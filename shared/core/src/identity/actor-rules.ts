@@ -1,0 +1,80 @@
+import type { UserIdentity } from '../cloudtrail/user-identity.js';
+import type { Actor, IdentityType } from '../contract/enriched-event.js';
+import { issuerRoleName } from './principal.js';
+
+/** What the actor rules look at: the raw identity plus the facts already derived from the record. */
+export interface ActorFacts {
+  type: IdentityType;
+  identity: UserIdentity;
+  viaConsole: boolean;
+  userAgent: string | undefined;
+}
+
+interface ActorRule {
+  name: string;
+  actor: Actor;
+  applies(facts: ActorFacts): boolean;
+}
+
+const SIGN_IN_SERVICES = new Set(['signin.amazonaws.com', 'console.amazonaws.com']);
+const EC2_INSTANCE_SESSION = /^i-[0-9a-f]{8,17}$/;
+
+const isServiceInvocation = ({ identity }: ActorFacts) =>
+  identity.invokedBy !== undefined && !SIGN_IN_SERVICES.has(identity.invokedBy);
+
+/**
+ * Ordered: the first rule that applies decides, and its name is published as `identity.actorReason` so a
+ * subscriber can see why. Keep the table in docs in step with this list.
+ */
+export const ACTOR_RULES: readonly ActorRule[] = [
+  { name: 'root-identity', actor: 'root', applies: (f) => f.type === 'Root' },
+  { name: 'aws-service-identity', actor: 'aws-service', applies: (f) => f.type === 'AWSService' },
+  {
+    name: 'aws-service-event',
+    actor: 'aws-service',
+    applies: (f) => f.identity.type === undefined && f.identity.invokedBy !== undefined,
+  },
+  {
+    name: 'service-linked-role',
+    actor: 'aws-service',
+    applies: (f) =>
+      f.identity.sessionContext?.sessionIssuer?.arn?.includes(':role/aws-service-role/') ?? false,
+  },
+  { name: 'invoked-by-aws-service', actor: 'aws-service', applies: isServiceInvocation },
+  {
+    name: 'identity-center-session',
+    actor: 'human',
+    applies: (f) =>
+      f.type === 'IdentityCenterUser' ||
+      (f.type === 'AssumedRole' && (issuerRoleName(f.identity)?.startsWith('AWSReservedSSO_') ?? false)),
+  },
+  { name: 'console-session', actor: 'human', applies: (f) => f.viaConsole },
+  { name: 'saml-federation', actor: 'human', applies: (f) => f.type === 'SAMLUser' },
+  {
+    name: 'web-identity-federation',
+    actor: 'workload',
+    applies: (f) =>
+      f.type === 'WebIdentityUser' ||
+      f.identity.sessionContext?.webIdFederationData?.federatedProvider !== undefined,
+  },
+  {
+    name: 'ec2-instance-role',
+    actor: 'workload',
+    applies: (f) => {
+      if (f.type !== 'AssumedRole') return false;
+      if (f.identity.sessionContext?.ec2RoleDelivery !== undefined) return true;
+      const session = f.identity.arn?.split('/').at(-1) ?? '';
+      return EC2_INSTANCE_SESSION.test(session);
+    },
+  },
+  { name: 'interactive-cli', actor: 'human', applies: (f) => f.userAgent?.startsWith('aws-cli/') ?? false },
+  { name: 'assumed-role-api-session', actor: 'workload', applies: (f) => f.type === 'AssumedRole' },
+  { name: 'iam-user-api-key', actor: 'workload', applies: (f) => f.type === 'IAMUser' },
+];
+
+export function decideActor(facts: ActorFacts): { actor: Actor; actorReason: string } {
+  for (const rule of ACTOR_RULES) {
+    if (rule.applies(facts)) return { actor: rule.actor, actorReason: rule.name };
+  }
+  return { actor: 'unknown', actorReason: 'no-rule-matched' };
+}

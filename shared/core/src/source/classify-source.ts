@@ -1,0 +1,40 @@
+import type { CloudTrailRecord } from '../cloudtrail/record.js';
+import type { Source } from '../contract/enriched-event.js';
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** Where the call came from: an AWS service (which CloudTrail names instead of an address) or an IP. */
+export function classifySource(record: CloudTrailRecord): Source {
+  const ipAddress = record.sourceIPAddress ?? null;
+  return { ipAddress, kind: sourceKind(ipAddress), userAgent: record.userAgent ?? null };
+}
+
+function sourceKind(address: string | null): Source['kind'] {
+  if (address === null || address === '') return 'unknown';
+  if (address.endsWith('.amazonaws.com') || address === 'AWS Internal') return 'aws-service';
+  const v4 = IPV4.exec(address);
+  if (v4) {
+    const octets = v4.slice(1).map(Number);
+    if (octets.some((octet) => octet > 255)) return 'unknown';
+    return isPrivateIpv4(octets) ? 'private-ip' : 'public-ip';
+  }
+  if (address.includes(':')) return isPrivateIpv6(address.toLowerCase()) ? 'private-ip' : 'public-ip';
+  return 'unknown';
+}
+
+// RFC 1918 private, RFC 6598 shared (carrier-grade NAT), loopback and link-local ranges.
+function isPrivateIpv4([a = 0, b = 0]: number[]): boolean {
+  return (
+    a === 10 ||
+    a === 127 ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 100 && b >= 64 && b <= 127) ||
+    (a === 169 && b === 254)
+  );
+}
+
+// Unique local fc00::/7, link-local fe80::/10 and loopback.
+function isPrivateIpv6(address: string): boolean {
+  return address === '::1' || /^f[cd]/.test(address) || /^fe[89ab]/.test(address);
+}
