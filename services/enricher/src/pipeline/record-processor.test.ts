@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { StreamRecord } from '../ports.js';
+import { RecordProcessor } from './record-processor.js';
+
+const processor = new RecordProcessor({
+  streamName: 'sar-events',
+  eventsTopic: 'events',
+  deadLetterTopic: 'dlq',
+  maxRecordBytes: 4_096,
+  maxEventBytes: 3_000,
+});
+
+const detail = {
+  eventVersion: '1.09',
+  eventID: '7e1f7a6c-0000-4000-8000-000000000001',
+  eventTime: '2026-11-23T10:00:00Z',
+  eventSource: 'serverlessrepo.amazonaws.com',
+  eventName: 'DeleteApplication',
+  awsRegion: 'us-east-1',
+  userIdentity: { type: 'IAMUser', accountId: '123456789012', arn: 'arn:aws:iam::123456789012:user/ci' },
+  requestParameters: { applicationId: 'arn:aws:serverlessrepo:us-east-1:123456789012:applications/app' },
+  recipientAccountId: '123456789012',
+};
+
+const record = (data: string, sequenceNumber: string): StreamRecord => ({
+  data: new TextEncoder().encode(data),
+  partitionKey: 'pk',
+  sequenceNumber,
+  arrivedAt: new Date('2026-11-23T10:00:01Z'),
+});
+
+describe('RecordProcessor', () => {
+  it('publishes good records and dead-letters bad ones, in order, with their coordinates', () => {
+    const batch = processor.process('shardId-000000000001', [
+      record(JSON.stringify(detail), '1'),
+      record('{oops', '2'),
+      record(JSON.stringify({ ...detail, padding: 'x'.repeat(2_900) }), '3'),
+    ]);
+    expect(batch.enriched).toBe(1);
+    expect(Object.fromEntries(batch.deadLettered)).toEqual({ 'invalid-json': 1, unpublishable: 1 });
+    const [event, invalid, tooBig] = batch.messages;
+    expect(event).toMatchObject({
+      topic: 'events',
+      key: 'arn:aws:serverlessrepo:us-east-1:123456789012:applications/app',
+      headers: { 'sarwatch-event-name': 'DeleteApplication', 'sarwatch-identity-type': 'IAMUser' },
+    });
+    expect(JSON.parse(String(event?.value)).operation.category).toBe('delete');
+    expect(invalid).toMatchObject({
+      topic: 'dlq',
+      key: 'shardId-000000000001:2',
+      headers: {
+        'sarwatch-reason': 'invalid-json',
+        'sarwatch-shard-id': 'shardId-000000000001',
+        'sarwatch-sequence-number': '2',
+        'sarwatch-stream': 'sar-events',
+        'sarwatch-arrived-at': '2026-11-23T10:00:01.000Z',
+      },
+    });
+    expect(new TextDecoder().decode(invalid?.value as Uint8Array)).toBe('{oops');
+    expect(tooBig?.headers['sarwatch-reason']).toBe('unpublishable');
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { loadFixture } from '../test-support/load-fixture.js';
+import { CloudTrailRecordSchema } from './cloudtrail/record.js';
+import { EnrichedEventSchema } from './contract/enriched-event.js';
+import { enrich, eventKey } from './enrich.js';
+
+const fixture = (name: string) => CloudTrailRecordSchema.parse(loadFixture(`cloudtrail/${name}.json`).record);
+
+describe('enrich', () => {
+  it('produces an event that satisfies the contract schema, keyed by the application', () => {
+    const event = enrich(fixture('root-console-create-application'));
+    expect(EnrichedEventSchema.parse(event)).toEqual(event);
+    expect(event).toMatchObject({
+      eventId: 'a66a6490-d388-4a4f-8c7b-9d6ec61ab262',
+      eventName: 'CreateApplication',
+      recipientAccountId: '999999999999',
+      readOnly: false,
+      errorCode: null,
+      source: { ipAddress: '72.21.217.161', kind: 'public-ip', userAgent: 'signin.amazonaws.com' },
+      operation: {
+        category: 'publish',
+        applicationId: 'arn:aws:serverlessrepo:us-east-1:999999999999:applications/hello-world',
+        applicationName: 'hello-world',
+        semanticVersion: '1.0.0',
+      },
+    });
+    expect(eventKey(event)).toBe('arn:aws:serverlessrepo:us-east-1:999999999999:applications/hello-world');
+  });
+
+  it('classifies the SAR operation of each call', () => {
+    expect(enrich(fixture('iam-user-cli-put-application-policy')).operation).toEqual({
+      category: 'share',
+      applicationId: 'arn:aws:serverlessrepo:eu-west-1:123456789012:applications/image-resizer',
+      applicationName: 'image-resizer',
+      semanticVersion: null,
+    });
+    expect(enrich(fixture('identity-center-cross-account-delete')).operation?.category).toBe('delete');
+    expect(enrich(fixture('aws-service-event-no-type')).operation?.category).toBe('read');
+  });
+
+  it('a policy with no statements makes the application private: unshare', () => {
+    const record = fixture('iam-user-cli-put-application-policy');
+    const event = enrich({ ...record, requestParameters: { ...record.requestParameters, statements: [] } });
+    expect(event.operation?.category).toBe('unshare');
+  });
+
+  it('has no operation and is keyed by event id for other services', () => {
+    const record = { ...fixture('aws-service-event-no-type'), eventSource: 's3.amazonaws.com' };
+    const event = enrich(record);
+    expect(event.operation).toBeNull();
+    expect(eventKey(event)).toBe(record.eventID);
+  });
+
+  it('tells private from public source addresses and AWS services', () => {
+    expect(enrich(fixture('identity-center-cross-account-delete')).source.kind).toBe('private-ip');
+    expect(enrich(fixture('aws-service-event-no-type')).source.kind).toBe('aws-service');
+  });
+});
