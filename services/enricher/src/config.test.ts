@@ -1,5 +1,6 @@
+import { ConfigError } from '@sarwatch/runtime';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseEnricherConfig } from './config.js';
+import { parseEnricherConfig } from './config.js';
 
 const minimal = { KINESIS_STREAM_NAME: 'sar-events', KAFKA_BROKERS: '127.0.0.1:9092, kafka-2:9092' };
 

@@ -1,3 +1,4 @@
+import { ConfigError, LoggingConfigSchema, parseEnvironment } from '@sarwatch/runtime';
 import { z } from 'zod';
 
 const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -13,7 +14,7 @@ const brokerList = z
   );
 
 /** Every setting of the enricher, read from the environment once, in main. Names are the variable names. */
-export const EnricherConfigSchema = z.object({
+export const EnricherConfigSchema = LoggingConfigSchema.extend({
   KINESIS_STREAM_NAME: z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'must be a Kinesis stream name'),
   KINESIS_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
@@ -40,36 +41,12 @@ export const EnricherConfigSchema = z.object({
   MAX_RECORD_BYTES: positiveInt(1_048_576 * 10),
   MAX_EVENT_BYTES: positiveInt(900_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt(9_000, 60_000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
 });
 export type EnricherConfig = z.infer<typeof EnricherConfigSchema>;
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-  }
-}
-
 /** Parses the whole environment at once so the operator sees every problem in one message. */
 export function parseEnricherConfig(env: Readonly<Record<string, string | undefined>>): EnricherConfig {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
-  );
-  const result = EnricherConfigSchema.safeParse(present);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => {
-        // A list variable (KAFKA_BROKERS) reports the element's index after the name; the operator sets the name.
-        const name = String(issue.path[0] ?? '(environment)');
-        const value = present[name];
-        if (value === undefined) return `${name}: is required and not set`;
-        return `${name}: ${issue.message} (got ${JSON.stringify(value)})`;
-      }),
-    );
-  }
-  const config = result.data;
+  const config = parseEnvironment(EnricherConfigSchema, env);
   if (config.KINESIS_IDLE_MIN_MS > config.KINESIS_IDLE_MAX_MS) {
     throw new ConfigError([
       `KINESIS_IDLE_MIN_MS (${config.KINESIS_IDLE_MIN_MS}) must not exceed KINESIS_IDLE_MAX_MS (${config.KINESIS_IDLE_MAX_MS})`,

@@ -4,6 +4,7 @@ export const ENRICHER_ERROR_CODES = [
   'TRANSIENT',
   'STREAM_NOT_FOUND',
   'CHECKPOINT_LOAD_TIMEOUT',
+  'CHECKPOINT_INVALID',
 ] as const;
 export type EnricherErrorCode = (typeof ENRICHER_ERROR_CODES)[number];
 

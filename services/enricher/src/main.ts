@@ -1,21 +1,25 @@
-import { ConfigError, type EnricherConfig, parseEnricherConfig } from './config.js';
+import {
+  Backoff,
+  ConfigError,
+  createKinesisClient,
+  createLogger,
+  type Logger,
+  listenForStop,
+  sleep,
+} from '@sarwatch/runtime';
+import { type EnricherConfig, parseEnricherConfig } from './config.js';
 import { KafkaCheckpointStore } from './kafka/kafka-checkpoint-store.js';
 import { createKafka } from './kafka/kafka-client.js';
 import { KafkaEventSink } from './kafka/kafka-event-sink.js';
 import { ensureTopics } from './kafka/kafka-topics.js';
-import { createKinesisClient } from './kinesis/kinesis-client.js';
 import { KinesisRecordSource } from './kinesis/kinesis-record-source.js';
-import { createLogger, type Logger } from './logger.js';
-import { Backoff } from './pipeline/backoff.js';
 import { RecordProcessor } from './pipeline/record-processor.js';
 import { ShardCoordinator } from './pipeline/shard-coordinator.js';
 import { ShardReader } from './pipeline/shard-reader.js';
-import { sleep } from './pipeline/sleep.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FORCED = 1;
 export const EXIT_BAD_CONFIG = 2;
-export const EXIT_INTERRUPTED = 130;
 
 /**
  * The enricher's composition root: configuration, clients, wiring and shutdown. Resolves with the process exit
@@ -150,13 +154,9 @@ async function untilDone<T>(what: string, log: Logger, stop: AbortSignal, step: 
   return undefined;
 }
 
-/** First signal: drain and stop, with a deadline. Second signal: exit at once. */
+/** After the first signal, readers drain; if that takes longer than the deadline, exit without waiting. */
 function handleSignals(log: Logger, timeoutMs: number, stop: AbortController, abandon: AbortController) {
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stop.signal.aborted) {
-      log.warn({ signal }, 'second signal, exiting now');
-      process.exit(EXIT_INTERRUPTED);
-    }
+  const signals = listenForStop((signal) => {
     log.info({ signal, timeoutMs }, 'stopping: finishing in-flight pages, then checkpointing');
     stop.abort();
     setTimeout(() => {
@@ -164,11 +164,6 @@ function handleSignals(log: Logger, timeoutMs: number, stop: AbortController, ab
       log.error({ timeoutMs }, 'shutdown deadline passed, exiting without a final flush');
       process.exit(EXIT_FORCED);
     }, timeoutMs).unref();
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-  return () => {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
-  };
+  });
+  return signals.dispose;
 }

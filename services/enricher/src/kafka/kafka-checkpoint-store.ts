@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '@sarwatch/runtime';
 import type { Kafka, Producer } from 'kafkajs';
 import { z } from 'zod';
 import { EnricherError } from '../errors.js';
-import type { Logger } from '../logger.js';
 import type { Checkpoint, CheckpointStore } from '../ports.js';
 import { createDurableProducer } from './kafka-client.js';
 

@@ -1,5 +1,5 @@
+import type { Logger } from '@sarwatch/runtime';
 import { Kafka, type LogEntry, logLevel, Partitioners, type Producer } from 'kafkajs';
-import type { Logger } from '../logger.js';
 
 const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',

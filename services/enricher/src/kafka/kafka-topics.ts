@@ -1,5 +1,5 @@
+import type { Logger } from '@sarwatch/runtime';
 import type { Kafka } from 'kafkajs';
-import type { Logger } from '../logger.js';
 
 export interface TopicSpec {
   topic: string;

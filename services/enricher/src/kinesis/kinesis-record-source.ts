@@ -1,6 +1,7 @@
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
+  type GetShardIteratorCommandOutput,
   type KinesisClient,
   ListShardsCommand,
   type Shard,
@@ -48,7 +49,19 @@ export class KinesisRecordSource implements RecordSource {
       ShardIteratorType: from.type,
       ...(from.type === 'AFTER_SEQUENCE_NUMBER' ? { StartingSequenceNumber: from.sequenceNumber } : {}),
     });
-    const result = await this.call(() => this.client.send(command, { abortSignal: signal }));
+    let result: GetShardIteratorCommandOutput;
+    try {
+      result = await this.client.send(command, { abortSignal: signal });
+    } catch (error) {
+      if (
+        error instanceof Error &&
+        error.name === 'InvalidArgumentException' &&
+        from.type === 'AFTER_SEQUENCE_NUMBER'
+      ) {
+        throw new EnricherError('CHECKPOINT_INVALID', `${shardId}: ${error.message}`, { cause: error });
+      }
+      throw classifyKinesisError(error, this.streamName);
+    }
     if (!result.ShardIterator) throw new EnricherError('TRANSIENT', `no iterator returned for ${shardId}`);
     return result.ShardIterator;
   }

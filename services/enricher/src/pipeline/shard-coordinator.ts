@@ -1,8 +1,7 @@
-import type { Logger } from '../logger.js';
+import type { Logger } from '@sarwatch/runtime';
+import { Backoff, sleep } from '@sarwatch/runtime';
 import type { Checkpoint, RecordSource, ShardInfo } from '../ports.js';
-import { Backoff } from './backoff.js';
 import type { ShardOutcome } from './shard-reader.js';
-import { sleep } from './sleep.js';
 
 export interface ShardRunner {
   run(stop: AbortSignal, abandon: AbortSignal): Promise<ShardOutcome>;

@@ -1,10 +1,9 @@
+import type { Logger } from '@sarwatch/runtime';
+import { Backoff, sleep } from '@sarwatch/runtime';
 import { isEnricherError } from '../errors.js';
-import type { Logger } from '../logger.js';
 import type { Checkpoint, CheckpointStore, EventSink, RecordSource, StartPosition } from '../ports.js';
-import { Backoff } from './backoff.js';
 import type { ProcessedBatch, RecordProcessor } from './record-processor.js';
 import { ShardThrottle } from './shard-throttle.js';
-import { sleep } from './sleep.js';
 
 export interface ShardReaderOptions {
   startPosition: 'TRIM_HORIZON' | 'LATEST';
@@ -34,6 +33,7 @@ export type ShardOutcome = 'ended' | 'stopped';
  */
 export class ShardReader {
   private lastSequence: string | null;
+  private positionWithoutCheckpoint: 'TRIM_HORIZON' | 'LATEST';
   private readonly throttle = new ShardThrottle();
   private readonly readBackoff = new Backoff({ initialMs: 200, maxMs: 10_000 });
   private readonly log: Logger;
@@ -44,6 +44,7 @@ export class ShardReader {
     private readonly deps: ShardReaderDeps,
   ) {
     this.lastSequence = initial?.sequenceNumber ?? null;
+    this.positionWithoutCheckpoint = deps.options.startPosition;
     this.log = deps.log.child({ shardId });
   }
 
@@ -131,6 +132,17 @@ export class ShardReader {
   }
 
   private recoveryDelay(error: unknown): number {
+    if (isEnricherError(error, 'CHECKPOINT_INVALID')) {
+      // The stream was re-created under the same name: the old position means nothing here. Reading the new
+      // shard from its start loses nothing.
+      this.log.error(
+        { err: error, lastSequence: this.lastSequence },
+        'checkpoint not valid for this shard, reading from TRIM_HORIZON',
+      );
+      this.lastSequence = null;
+      this.positionWithoutCheckpoint = 'TRIM_HORIZON';
+      return 0;
+    }
     if (isEnricherError(error, 'ITERATOR_EXPIRED')) {
       this.log.info(
         { lastSequence: this.lastSequence },
@@ -149,7 +161,7 @@ export class ShardReader {
 
   private startPosition(): StartPosition {
     return this.lastSequence === null
-      ? { type: this.deps.options.startPosition }
+      ? { type: this.positionWithoutCheckpoint }
       : { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: this.lastSequence };
   }
 }

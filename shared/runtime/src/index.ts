@@ -1,0 +1,7 @@
+export { Backoff, type BackoffOptions } from './backoff.js';
+export { ConfigError, parseEnvironment } from './env-config.js';
+export { createKinesisClient, type KinesisClientOptions } from './kinesis-client.js';
+export { createLogger, type Logger, type LoggerOptions } from './logger.js';
+export { LoggingConfigSchema } from './logging-config.js';
+export { sleep } from './sleep.js';
+export { EXIT_INTERRUPTED, listenForStop, type StopSignals } from './stop-signals.js';
