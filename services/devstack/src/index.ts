@@ -1,0 +1,16 @@
+export { ChildProcesses, defaultChildProcesses } from './children.js';
+export { DEVSTACK_ERROR_CODES, DevstackError, type DevstackErrorCode, isDevstackError } from './errors.js';
+export { type StartKafkaOptions, startKafka } from './kafka.js';
+export {
+  type EnsureKafkaDistributionOptions,
+  ensureKafkaDistribution,
+  KAFKA_VERSION,
+  type KafkaDistribution,
+} from './kafka-distribution.js';
+export { type StartKinesisOptions, startKinesis } from './kinesis.js';
+export type { DevstackLog } from './log.js';
+export { defaultCacheDir, findRepoRoot } from './repo-root.js';
+export type { RunningProcess } from './running-process.js';
+export { type EnsureStreamOptions, ensureStream } from './stream.js';
+export { isPortOpen } from './tcp.js';
+export { type EnsureTopicsOptions, ensureTopics, type TopicSpec } from './topics.js';

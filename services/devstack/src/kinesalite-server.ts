@@ -1,0 +1,59 @@
+/**
+ * Child-process entry point that serves the Kinesis API with kinesalite on 127.0.0.1 only. kinesalite's own CLI
+ * has no host flag and listens on every interface, which would expose the emulator to the network.
+ * Usage: node kinesalite-server.js --port 4567 [--shardLimit 100] [--createStreamMs 50] ...
+ */
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+
+interface KinesaliteOptions {
+  createStreamMs: number;
+  deleteStreamMs: number;
+  updateStreamMs: number;
+  shardLimit: number;
+}
+
+// kinesalite is CommonJS without type declarations; this is the one call we make into it.
+type CreateKinesalite = (options: KinesaliteOptions) => Server;
+
+const NUMERIC_FLAGS = ['port', 'shardLimit', 'createStreamMs', 'deleteStreamMs', 'updateStreamMs'] as const;
+
+function numberFlag(values: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`--${name} must be a non-negative integer, got ${raw}`);
+  return value;
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      ...Object.fromEntries(NUMERIC_FLAGS.map((name) => [name, { type: 'string' as const }])),
+    },
+  });
+  const host = values.host ?? '127.0.0.1';
+  const port = numberFlag(values, 'port', 4567);
+  const createKinesalite = createRequire(import.meta.url)('kinesalite') as CreateKinesalite;
+  const server = createKinesalite({
+    createStreamMs: numberFlag(values, 'createStreamMs', 50),
+    deleteStreamMs: numberFlag(values, 'deleteStreamMs', 50),
+    updateStreamMs: numberFlag(values, 'updateStreamMs', 50),
+    shardLimit: numberFlag(values, 'shardLimit', 100),
+  });
+  server.once('error', (err) => {
+    console.error(`kinesalite could not listen on ${host}:${port}: ${err.message}`);
+    process.exit(1);
+  });
+  server.listen(port, host, () => console.log(`kinesalite listening on ${host}:${port}`));
+
+  // The parent holds our stdin open; EOF means it died without stopping us (even by SIGKILL, where its own exit
+  // hook never ran), so we go too instead of holding the port as an orphan.
+  process.stdin.once('end', () => process.exit(0));
+  process.stdin.resume();
+}
+
+main();

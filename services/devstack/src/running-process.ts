@@ -1,0 +1,76 @@
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DevstackLog } from './log.js';
+
+export interface RunningProcess {
+  readonly name: string;
+  /** host:port clients should use, e.g. `127.0.0.1:9092`. */
+  readonly address: string;
+  /** True when an already-running server was found on the port; stop() then leaves it alone. */
+  readonly reused: boolean;
+  readonly pid?: number;
+  /** Idempotent: later calls wait for the same shutdown. */
+  stop(): Promise<void>;
+}
+
+const STOP_GRACE_MS = 10_000;
+
+export function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+async function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (hasExited(child)) return true;
+  const controller = new AbortController();
+  const exited = once(child, 'exit', { signal: controller.signal }).then(() => true);
+  const timedOut = sleep(timeoutMs, false, { signal: controller.signal });
+  try {
+    return await Promise.race([exited, timedOut]);
+  } finally {
+    controller.abort();
+    // Whichever lost the race rejects with AbortError; nobody is waiting for it any more.
+    exited.catch(() => {});
+    timedOut.catch(() => {});
+  }
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited after the grace period. */
+export async function terminate(child: ChildProcess, graceMs = STOP_GRACE_MS): Promise<'exited' | 'killed'> {
+  if (hasExited(child)) return 'exited';
+  child.kill('SIGTERM');
+  if (await waitForExit(child, graceMs)) return 'exited';
+  child.kill('SIGKILL');
+  await waitForExit(child, graceMs);
+  return 'killed';
+}
+
+export function ownedProcess(
+  name: string,
+  address: string,
+  child: ChildProcess,
+  log: DevstackLog,
+): RunningProcess {
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    const startedAt = Date.now();
+    const how = await terminate(child);
+    const fields = { name, pid: child.pid, ms: Date.now() - startedAt };
+    if (how === 'killed') log.warn(fields, `${name} ignored SIGTERM; killed`);
+    else log.info(fields, `${name} stopped`);
+  };
+  return {
+    name,
+    address,
+    reused: false,
+    pid: child.pid,
+    stop: () => {
+      stopping ??= stop();
+      return stopping;
+    },
+  };
+}
+
+export function reusedProcess(name: string, address: string): RunningProcess {
+  return { name, address, reused: true, stop: async () => {} };
+}
