@@ -1,0 +1,9 @@
+export { type FeederConfig, FeederConfigSchema } from './config.js';
+export * from './generate/index.js';
+export {
+  type FeederOptions,
+  type FeedLog,
+  type FeedRecord,
+  type FeedStats,
+  KinesisFeeder,
+} from './kinesis-feeder.js';
