@@ -1,7 +1,10 @@
 import { type Command, EXIT_USAGE, wantsHelp } from './command.js';
+import { feedCommand } from './commands/feed.js';
+import { localCommand } from './commands/local.js';
 import { runCommand } from './commands/run.js';
+import { tailCommand } from './commands/tail.js';
 
-const COMMANDS: readonly Command[] = [runCommand];
+const COMMANDS: readonly Command[] = [runCommand, localCommand, feedCommand, tailCommand];
 
 const overview = () => `Usage: sarwatch <command> [options]
 

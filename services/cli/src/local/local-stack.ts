@@ -1,0 +1,207 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  defaultCacheDir,
+  defaultChildProcesses,
+  ensureStream,
+  type RunningProcess,
+  startKafka,
+  startKinesis,
+} from '@sarwatch/devstack';
+import { createEventGenerator, KinesisFeeder } from '@sarwatch/feeder';
+import { createKinesisClient, type Logger } from '@sarwatch/runtime';
+import { followTopics } from '../kafka/topic-follower.js';
+
+export interface LocalStackOptions {
+  streamName: string;
+  shards: number;
+  rate: number;
+  malformedRatio: number;
+  kafkaPort: number;
+  kinesisPort: number;
+  /** Set to use a running broker or emulator instead of starting one (KAFKA_BROKERS, KINESIS_ENDPOINT). */
+  externalBrokers: string | undefined;
+  externalKinesis: string | undefined;
+  /** The `sarwatch` executable, to start the enricher exactly as production does: `sarwatch run`. */
+  cliPath: string;
+}
+
+const EVENTS_TOPIC = 'sarwatch.events.v1';
+const DLQ_TOPIC = 'sarwatch.dlq.v1';
+const REPORT_EVERY_MS = 10_000;
+
+/**
+ * The whole pipeline on this machine: emulator, broker, enricher (a child process running `sarwatch run`) and a
+ * feeder, plus a running count of what comes out. Resolves when `stop` aborts and everything it started is gone.
+ */
+export async function runLocalStack(
+  options: LocalStackOptions,
+  log: Logger,
+  stop: AbortSignal,
+): Promise<void> {
+  const startedAt = Date.now();
+  const started: RunningProcess[] = [];
+  let enricher: ChildProcess | undefined;
+  let feeding: Promise<unknown> = Promise.resolve();
+  let stopFollowing: () => Promise<void> = async () => {};
+  try {
+    const kinesis = options.externalKinesis
+      ? { endpoint: options.externalKinesis }
+      : await startKinesis({ port: options.kinesisPort, log }).then((emulator) => {
+          started.push(emulator);
+          return { endpoint: `http://${emulator.address}` };
+        });
+    const brokers = options.externalBrokers ?? (await startLocalKafka(options.kafkaPort, log, started));
+    if (stop.aborted) return;
+
+    const client = createKinesisClient({ region: 'us-east-1', endpoint: kinesis.endpoint });
+    await ensureStream({ client, streamName: options.streamName, shardCount: options.shards, log });
+
+    enricher = startEnricher(options, kinesis.endpoint, brokers);
+    const counts = { events: 0, deadLetters: 0, firstEventAfterMs: 0 };
+    stopFollowing = await followUntilReady(brokers, counts, startedAt, log, stop);
+
+    const generator = createEventGenerator({ seed: Date.now(), malformedRatio: options.malformedRatio });
+    const feeder = new KinesisFeeder(
+      client,
+      () => generator.next(),
+      { streamName: options.streamName, ratePerSecond: options.rate },
+      log,
+    );
+    feeding = feeder.run(stop).finally(() => client.destroy());
+    printWhereThingsRun(options, kinesis.endpoint, brokers, enricher.pid);
+    await reportUntilStopped(counts, log, stop);
+  } finally {
+    log.info('stopping the local stack');
+    await feeding;
+    // Watching is a convenience: never let it hold up stopping the things that matter.
+    await Promise.race([
+      stopFollowing().catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, 3_000)),
+    ]);
+    if (enricher) await stopChild(enricher);
+    for (const process of started.reverse()) await process.stop();
+  }
+}
+
+async function startLocalKafka(port: number, log: Logger, started: RunningProcess[]): Promise<string> {
+  // The emulator keeps streams in memory, so checkpoints from an earlier run would point at records that no
+  // longer exist: each local run starts with an empty broker.
+  const dataDir = join(defaultCacheDir(), 'local', 'kafka');
+  await rm(dataDir, { recursive: true, force: true });
+  const broker = await startKafka({
+    port,
+    controllerPort: port + 1,
+    dataDir,
+    cacheDir: defaultCacheDir(),
+    log,
+  });
+  started.push(broker);
+  return broker.address;
+}
+
+function startEnricher(options: LocalStackOptions, kinesisEndpoint: string, brokers: string): ChildProcess {
+  const child = spawn(process.execPath, [options.cliPath, 'run'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      ...process.env,
+      KINESIS_STREAM_NAME: options.streamName,
+      KINESIS_ENDPOINT: kinesisEndpoint,
+      KAFKA_BROKERS: brokers,
+      KINESIS_START_POSITION: 'TRIM_HORIZON',
+      LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+  });
+  defaultChildProcesses.track(child);
+  return child;
+}
+
+async function followUntilReady(
+  brokers: string,
+  counts: { events: number; deadLetters: number; firstEventAfterMs: number },
+  startedAt: number,
+  log: Logger,
+  stop: AbortSignal,
+): Promise<() => Promise<void>> {
+  // The enricher creates the topics; follow them once they exist.
+  for (;;) {
+    try {
+      const follower = await followTopics({
+        brokers: [brokers],
+        topics: [EVENTS_TOPIC, DLQ_TOPIC],
+        fromBeginning: true,
+        onMessage: (topic) => {
+          if (topic === DLQ_TOPIC) counts.deadLetters += 1;
+          else if (++counts.events === 1) {
+            counts.firstEventAfterMs = Date.now() - startedAt;
+            log.info({ seconds: counts.firstEventAfterMs / 1000 }, `first enriched event on ${EVENTS_TOPIC}`);
+          }
+        },
+      });
+      return () => follower.stop();
+    } catch (error) {
+      if (stop.aborted) return async () => {};
+      log.debug({ err: error }, 'topics not there yet');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+async function reportUntilStopped(
+  counts: { events: number; deadLetters: number },
+  log: Logger,
+  stop: AbortSignal,
+): Promise<void> {
+  let previous = 0;
+  while (!stop.aborted) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, REPORT_EVERY_MS);
+      stop.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    const rate = ((counts.events - previous) * 1000) / REPORT_EVERY_MS;
+    previous = counts.events;
+    log.info(
+      { enriched: counts.events, deadLettered: counts.deadLetters, eventsPerSecond: rate },
+      'pipeline',
+    );
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 12_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function printWhereThingsRun(
+  options: LocalStackOptions,
+  kinesis: string,
+  brokers: string,
+  enricherPid?: number,
+) {
+  const lines = [
+    '',
+    'sarwatch local is running',
+    `  Kinesis API   ${kinesis}   stream ${options.streamName} (${options.shards} shards)`,
+    `  Kafka         ${brokers}   topics ${EVENTS_TOPIC}, ${DLQ_TOPIC}, sarwatch.checkpoints.v1`,
+    `  enricher      sarwatch run, pid ${enricherPid ?? '?'}`,
+    `  feeder        ${options.rate} events/s, about ${Math.round(options.malformedRatio * 100)}% malformed on purpose`,
+    '',
+    'Watch the topics (any Kafka client works):',
+    `  npx sarwatch tail ${EVENTS_TOPIC}`,
+    `  npx sarwatch tail ${DLQ_TOPIC} --headers`,
+    `  kcat -b ${brokers} -t ${EVENTS_TOPIC} -C -o beginning`,
+    '',
+    'Ctrl-C stops everything started here.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
