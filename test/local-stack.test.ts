@@ -1,0 +1,61 @@
+import { isPortOpen } from '@sarwatch/devstack';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ensureStopped, type RunningCli, runCli } from './support/enricher-process.js';
+import { TEST_PORTS } from './support/ports.js';
+
+const waitForOutput = async (cli: RunningCli, text: string, timeoutMs: number) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!cli.output().includes(text)) {
+    if (Date.now() > deadline || cli.child.exitCode !== null) {
+      throw new Error(`'${text}' never appeared; output:\n${cli.output().slice(-3_000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+};
+
+const pidsIn = (output: string) => [...output.matchAll(/"pid":(\d+)/g)].map((match) => Number(match[1]));
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('sarwatch local', () => {
+  let local: RunningCli | undefined;
+  afterEach(() => ensureStopped(local));
+
+  it('brings up the whole path, publishes enriched events, and Ctrl-C leaves no process behind', async () => {
+    const startedAt = Date.now();
+    local = runCli(
+      [
+        'local',
+        '--kafka-port',
+        String(TEST_PORTS.localKafka),
+        '--kinesis-port',
+        String(TEST_PORTS.localKinesis),
+        '--rate',
+        '50',
+        '--stream',
+        'local-under-test',
+      ],
+      { LOG_FORMAT: 'json', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    );
+    await waitForOutput(local, 'first enriched event on sarwatch.events.v1', 120_000);
+    const readyInMs = Date.now() - startedAt;
+    expect(local.output()).toContain(`npx sarwatch tail sarwatch.events.v1`);
+
+    local.child.kill('SIGINT');
+    const { code } = await local.exited;
+    console.log(`sarwatch local: first enriched event after ${readyInMs} ms; exit code ${code}`);
+    expect(code).toBe(0);
+    const started = pidsIn(local.output());
+    expect(started.length).toBeGreaterThanOrEqual(2);
+    expect(started.filter(alive)).toEqual([]);
+    for (const port of [TEST_PORTS.localKafka, TEST_PORTS.localKafka + 1, TEST_PORTS.localKinesis]) {
+      expect(await isPortOpen(port)).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,44 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DevstackLog, defaultCacheDir, startKafka, startKinesis } from '@sarwatch/devstack';
+import type { TestProject } from 'vitest/node';
+import { TEST_PORTS } from './ports.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    kafkaBrokers: string;
+    kinesisEndpoint: string;
+  }
+}
+
+const log: DevstackLog = {
+  info: (fields, msg) => process.stderr.write(`[harness] ${msg} ${JSON.stringify(fields)}\n`),
+  warn: (fields, msg) => process.stderr.write(`[harness] WARN ${msg} ${JSON.stringify(fields)}\n`),
+};
+
+/**
+ * One real Kafka broker and one real Kinesis emulator for the whole run, on test ports away from the local
+ * defaults. A server already listening there (a developer's kept-up broker) is reused and left running.
+ */
+export default async function setup(project: TestProject) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'sarwatch-test-kafka-'));
+  const kinesis = await startKinesis({ port: TEST_PORTS.kinesis, log });
+  const kafka = await startKafka({
+    port: TEST_PORTS.kafka,
+    controllerPort: TEST_PORTS.kafkaController,
+    dataDir,
+    cacheDir: defaultCacheDir(),
+    log,
+  }).catch(async (error: unknown) => {
+    await kinesis.stop();
+    throw error;
+  });
+  project.provide('kafkaBrokers', kafka.address);
+  project.provide('kinesisEndpoint', `http://${kinesis.address}`);
+  return async () => {
+    await kafka.stop();
+    await kinesis.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,9 @@
+/** Ports the integration tests own; all on 127.0.0.1, none a local-run default. */
+export const TEST_PORTS = {
+  kafka: 19092,
+  kafkaController: 19093,
+  kinesis: 14567,
+  /** `sarwatch local` under test starts its own broker and emulator here. */
+  localKafka: 19292,
+  localKinesis: 14569,
+} as const;
