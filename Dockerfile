@@ -1,0 +1,15 @@
+# One image for every sarwatch service; the command picks the role (run, feed, ...).
+FROM node:20-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.base.json tsconfig.json ./
+COPY shared ./shared
+COPY services ./services
+RUN npm ci --no-audit --no-fund && npx tsc -b && npm prune --omit=dev
+
+FROM node:20-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /app /app
+USER node
+ENTRYPOINT ["node", "services/cli/dist/bin.js"]
+CMD ["run"]
