@@ -1,13 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ensureStream } from '@sarwatch/devstack';
 import { createEventGenerator, FeederConfigSchema, KinesisFeeder } from '@sarwatch/feeder';
-import {
-  ConfigError,
-  createKinesisClient,
-  createLogger,
-  listenForStop,
-  parseEnvironment,
-} from '@sarwatch/runtime';
+import { createKinesisClient, createLogger, listenForStop, parseEnvironment } from '@sarwatch/runtime';
 import { type Command, EXIT_USAGE } from '../command.js';
 
 export const feedCommand: Command = {
@@ -40,7 +34,7 @@ FEED_SEED, FEED_MALFORMED_RATIO (default 0.01), FEED_LIMIT (stop after this many
       config = parseEnvironment(FeederConfigSchema, process.env);
     } catch (error) {
       process.stderr.write(`sarwatch feed: ${(error as Error).message}\n`);
-      return error instanceof ConfigError ? 2 : EXIT_USAGE;
+      return EXIT_USAGE;
     }
     const log = createLogger({ name: 'sarwatch-feeder', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
     const client = createKinesisClient({ region: config.AWS_REGION, endpoint: config.KINESIS_ENDPOINT });
