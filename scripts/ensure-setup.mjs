@@ -22,7 +22,8 @@ const run = (command, args) => {
 const installed = join(root, 'node_modules', '.package-lock.json');
 const lock = join(root, 'package-lock.json');
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
-  console.error('sarwatch: installing dependencies (npm ci)…');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  console.error('sarwatch: installing dependencies…');
+  // Not `npm ci`: see .ci/run; a mirror may lack optional per-platform packages, which npm ci refuses.
+  run('npm', ['install', '--no-audit', '--no-fund']);
 }
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
