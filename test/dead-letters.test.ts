@@ -1,35 +1,15 @@
 import { createRng, MALFORMATION_KINDS, type MalformationKind, makeMalformedRecord } from '@sarwatch/feeder';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  enricherEnv,
-  ensureStopped,
-  isolatedNames,
-  type RunningCli,
-  runCli,
-} from './support/enricher-process.js';
-import {
-  createStream,
-  generateEvents,
-  type PutRecord,
-  putAll,
-  testKinesisClient,
-} from './support/kinesis-fixture.js';
-import { TopicCollector } from './support/topic-collector.js';
+import { describe, expect, it } from 'vitest';
+import { generateEvents, type PutRecord, putAll } from './support/kinesis-fixture.js';
+import { eventIdOf, pipelineFixture } from './support/pipeline-fixture.js';
 
 const MAX_RECORD_BYTES = 200_000;
 
 describe('dead letters', () => {
-  let enricher: RunningCli | undefined;
-  let collector: TopicCollector | undefined;
-  afterEach(async () => {
-    await ensureStopped(enricher);
-    await collector?.stop();
-  });
+  const fixture = pipelineFixture();
 
   it('routes 50 malformed records of every kind to the DLQ with reasons, and delivers every good one around them', async () => {
-    const names = isolatedNames('dlq');
-    const kinesis = testKinesisClient();
-    await createStream(kinesis, names.stream, 4);
+    const { names, kinesis } = await fixture.stream('dlq', 4);
     const rng = createRng(11);
     const good = generateEvents(250, 5);
     const malformed: { kind: MalformationKind; data: Uint8Array }[] = [];
@@ -45,15 +25,14 @@ describe('dead letters', () => {
     }
     await putAll(kinesis, names.stream, records);
 
-    enricher = runCli(['run'], enricherEnv(names, { MAX_RECORD_BYTES: String(MAX_RECORD_BYTES) }));
-    const topics = await TopicCollector.start([names.eventsTopic, names.dlqTopic]);
-    collector = topics;
+    const enricher = fixture.enricher(names, { MAX_RECORD_BYTES: String(MAX_RECORD_BYTES) });
+    const topics = await fixture.collect([names.eventsTopic, names.dlqTopic]);
     await topics.waitFor(
       'all good events and all dead letters',
       () => topics.on(names.eventsTopic).length >= good.length && topics.on(names.dlqTopic).length >= 50,
     );
 
-    const delivered = new Set(topics.on(names.eventsTopic).map((m) => JSON.parse(String(m.value)).eventId));
+    const delivered = new Set(topics.on(names.eventsTopic).map(eventIdOf));
     expect(good.every(({ record }) => delivered.has(record.eventID))).toBe(true);
 
     const letters = topics.on(names.dlqTopic);
@@ -75,6 +54,5 @@ describe('dead letters', () => {
     const reasons = new Set(letters.map((letter) => letter.headers['sarwatch-reason']));
     expect([...reasons].sort()).toEqual([...MALFORMATION_KINDS].sort());
     expect(enricher.child.exitCode).toBeNull();
-    kinesis.destroy();
   });
 });

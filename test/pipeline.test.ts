@@ -1,41 +1,24 @@
 import { enrich, eventKey } from '@sarwatch/core';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  enricherEnv,
-  ensureStopped,
-  isolatedNames,
-  type RunningCli,
-  runCli,
-} from './support/enricher-process.js';
-import { createStream, generateEvents, putAll, testKinesisClient } from './support/kinesis-fixture.js';
-import { TopicCollector } from './support/topic-collector.js';
+import { describe, expect, it } from 'vitest';
+import { generateEvents, putAll } from './support/kinesis-fixture.js';
+import { eventIdOf, pipelineFixture, settle } from './support/pipeline-fixture.js';
 
 describe('Kinesis → enricher → Kafka', () => {
-  let enricher: RunningCli | undefined;
-  let collector: TopicCollector | undefined;
-  afterEach(async () => {
-    await ensureStopped(enricher);
-    await collector?.stop();
-  });
+  const fixture = pipelineFixture();
 
   it('publishes 1,000 events from a 4-shard stream exactly once each, field by field', async () => {
-    const names = isolatedNames('pipeline');
-    const kinesis = testKinesisClient();
-    await createStream(kinesis, names.stream, 4);
+    const { names, kinesis } = await fixture.stream('pipeline', 4);
     const events = generateEvents(1_000, 2);
     await putAll(kinesis, names.stream, events);
 
-    enricher = runCli(['run'], enricherEnv(names));
-    const topics = await TopicCollector.start([names.eventsTopic, names.dlqTopic]);
-    collector = topics;
+    fixture.enricher(names);
+    const topics = await fixture.collect([names.eventsTopic, names.dlqTopic]);
     await topics.waitFor('1,000 events', () => topics.on(names.eventsTopic).length >= 1_000);
     // Anything published late would be a duplicate: give it a moment to show up.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await settle();
 
     const published = topics.on(names.eventsTopic);
-    const byEventId = new Map(
-      published.map((message) => [JSON.parse(String(message.value)).eventId, message]),
-    );
+    const byEventId = new Map(published.map((message) => [eventIdOf(message), message]));
     expect(published).toHaveLength(1_000);
     expect(byEventId.size).toBe(1_000);
     expect(topics.on(names.dlqTopic)).toHaveLength(0);
@@ -44,8 +27,7 @@ describe('Kinesis → enricher → Kafka', () => {
       const message = byEventId.get(record.eventID);
       expect(message, record.eventID).toBeDefined();
       const value = JSON.parse(String(message?.value));
-      const expected = JSON.parse(JSON.stringify(enrich(record)));
-      expect(value).toEqual(expected);
+      expect(value).toEqual(JSON.parse(JSON.stringify(enrich(record))));
       // The same facts, asserted without the classifier, so a broken enrich() cannot agree with itself.
       expect(value.eventId).toBe(record.eventID);
       expect(value.eventName).toBe(record.eventName);
@@ -59,6 +41,5 @@ describe('Kinesis → enricher → Kafka', () => {
       expect(message?.headers['sarwatch-identity-type']).toBe(value.identity.type);
       expect(message?.headers['content-type']).toBe('application/json');
     }
-    kinesis.destroy();
   });
 });

@@ -9,7 +9,13 @@ import { LOG4J_PROPERTIES, newClusterId, renderServerProperties } from './kafka-
 import { ensureKafkaDistribution } from './kafka-distribution.js';
 import { kafkaAnswers } from './kafka-probe.js';
 import type { DevstackLog } from './log.js';
-import { hasExited, ownedProcess, type RunningProcess, reusedProcess, terminate } from './running-process.js';
+import {
+  hasExited,
+  ownedProcess,
+  type RunningProcess,
+  reuseIfListening,
+  terminate,
+} from './running-process.js';
 import { isPortOpen, LOCALHOST } from './tcp.js';
 import { waitUntil } from './wait.js';
 
@@ -108,22 +114,16 @@ export async function startKafka(options: StartKafkaOptions): Promise<RunningPro
   const children = options.children ?? defaultChildProcesses;
   const address = `${LOCALHOST}:${port}`;
 
-  if (await isPortOpen(port)) {
-    // The port may belong to a broker still booting (a parallel run started it), so allow it a moment.
-    const probe = await waitUntil(() => kafkaAnswers(address), { timeoutMs: 15_000, intervalMs: 500 });
-    if (!probe.ready) {
-      const cause = probe.reason === 'timeout' ? probe.lastError : undefined;
-      throw new DevstackError(
-        'PORT_TAKEN',
-        `${address} is in use by something that does not answer as Kafka`,
-        {
-          cause,
-        },
-      );
-    }
-    log.info({ address }, 'reusing the Kafka broker already listening');
-    return reusedProcess('kafka', address);
-  }
+  // The port may belong to a broker still booting (a parallel run started it), so allow it a while to answer.
+  const reused = await reuseIfListening({
+    name: 'Kafka',
+    address,
+    port,
+    answers: () => kafkaAnswers(address),
+    timeoutMs: 15_000,
+    log,
+  });
+  if (reused) return reused;
   if (await isPortOpen(controllerPort)) {
     throw new DevstackError(
       'PORT_TAKEN',

@@ -7,8 +7,14 @@ import { type ChildProcesses, defaultChildProcesses } from './children.js';
 import { DevstackError } from './errors.js';
 import { lastLines } from './exec.js';
 import type { DevstackLog } from './log.js';
-import { hasExited, ownedProcess, type RunningProcess, reusedProcess, terminate } from './running-process.js';
-import { isPortOpen, LOCALHOST } from './tcp.js';
+import {
+  hasExited,
+  ownedProcess,
+  type RunningProcess,
+  reuseIfListening,
+  terminate,
+} from './running-process.js';
+import { LOCALHOST } from './tcp.js';
 import { waitUntil } from './wait.js';
 
 export interface StartKinesisOptions {
@@ -71,21 +77,15 @@ export async function startKinesis(options: StartKinesisOptions): Promise<Runnin
   const address = `${LOCALHOST}:${port}`;
   const endpoint = `http://${address}`;
 
-  if (await isPortOpen(port)) {
-    const probe = await waitUntil(() => kinesisAnswers(endpoint), { timeoutMs: 5_000, intervalMs: 250 });
-    if (!probe.ready) {
-      const cause = probe.reason === 'timeout' ? probe.lastError : undefined;
-      throw new DevstackError(
-        'PORT_TAKEN',
-        `${address} is in use by something that does not answer as Kinesis`,
-        {
-          cause,
-        },
-      );
-    }
-    log.info({ address }, 'reusing the Kinesis endpoint already listening');
-    return reusedProcess('kinesis', address);
-  }
+  const reused = await reuseIfListening({
+    name: 'Kinesis',
+    address,
+    port,
+    answers: () => kinesisAnswers(endpoint),
+    timeoutMs: 5_000,
+    log,
+  });
+  if (reused) return reused;
 
   const transitionMs = String(options.transitionMs ?? 50);
   const args = [

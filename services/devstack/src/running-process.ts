@@ -1,7 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DevstackError } from './errors.js';
 import type { DevstackLog } from './log.js';
+import { isPortOpen } from './tcp.js';
+import { waitUntil } from './wait.js';
 
 export interface RunningProcess {
   readonly name: string;
@@ -71,6 +74,33 @@ export function ownedProcess(
   };
 }
 
-export function reusedProcess(name: string, address: string): RunningProcess {
-  return { name, address, reused: true, stop: async () => {} };
+export interface ReuseProbe {
+  name: string;
+  address: string;
+  port: number;
+  /** Whether the server on the port answers as the expected kind (a Kafka metadata call, a ListStreams call). */
+  answers: () => Promise<boolean>;
+  /** How long a server that is still booting may take to answer. */
+  timeoutMs: number;
+  log: DevstackLog;
+}
+
+/**
+ * A server already on the port is reused, and left running on stop(), but only if it answers as what we expect:
+ * anything else there is an error rather than a silent mix-up.
+ */
+export async function reuseIfListening(probe: ReuseProbe): Promise<RunningProcess | null> {
+  if (!(await isPortOpen(probe.port))) return null;
+  const outcome = await waitUntil(probe.answers, { timeoutMs: probe.timeoutMs, intervalMs: 250 });
+  if (!outcome.ready) {
+    throw new DevstackError(
+      'PORT_TAKEN',
+      `${probe.address} is in use by something that does not answer as ${probe.name}`,
+      {
+        cause: outcome.reason === 'timeout' ? outcome.lastError : undefined,
+      },
+    );
+  }
+  probe.log.info({ address: probe.address }, `reusing the ${probe.name} server already listening`);
+  return { name: probe.name.toLowerCase(), address: probe.address, reused: true, stop: async () => {} };
 }

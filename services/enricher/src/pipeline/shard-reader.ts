@@ -19,7 +19,6 @@ export interface ShardReaderDeps {
   processor: RecordProcessor;
   log: Logger;
   options: ShardReaderOptions;
-  onBatch?: (shardId: string, batch: ProcessedBatch) => void;
   /** Told of every checkpoint once it is durable, so a restarted reader resumes from the latest one. */
   onCheckpoint?: (checkpoint: Checkpoint) => void;
 }
@@ -100,7 +99,6 @@ export class ShardReader {
     await this.retrying('publish', abandon, () => this.deps.sink.publish(batch.messages));
     await this.saveCheckpoint('checkpoint', lastSequence, false, abandon);
     this.lastSequence = lastSequence;
-    this.deps.onBatch?.(this.shardId, batch);
     this.log.debug({ read, enriched: batch.enriched, lastSequence }, 'page published');
   }
 
