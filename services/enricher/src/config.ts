@@ -40,6 +40,7 @@ export const EnricherConfigSchema = LoggingConfigSchema.extend({
     .default('sarwatch'),
   MAX_RECORD_BYTES: positiveInt(1_048_576 * 10),
   MAX_EVENT_BYTES: positiveInt(900_000),
+  MAX_TEXT_LENGTH: positiveInt(16_384),
   SHUTDOWN_TIMEOUT_MS: positiveInt(9_000, 60_000),
 });
 export type EnricherConfig = z.infer<typeof EnricherConfigSchema>;

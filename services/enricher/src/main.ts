@@ -67,6 +67,7 @@ async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSigna
     deadLetterTopic: config.KAFKA_DLQ_TOPIC,
     maxRecordBytes: config.MAX_RECORD_BYTES,
     maxEventBytes: config.MAX_EVENT_BYTES,
+    maxTextLength: config.MAX_TEXT_LENGTH,
   });
 
   log.info(

@@ -33,6 +33,9 @@ describe('enrich', () => {
       applicationId: 'arn:aws:serverlessrepo:eu-west-1:123456789012:applications/image-resizer',
       applicationName: 'image-resizer',
       semanticVersion: null,
+      visibility: 'public',
+      principals: ['*'],
+      organizationIds: [],
     });
     expect(enrich(fixture('identity-center-cross-account-delete')).operation?.category).toBe('delete');
     expect(enrich(fixture('aws-service-event-no-type')).operation?.category).toBe('read');
@@ -40,8 +43,12 @@ describe('enrich', () => {
 
   it('a policy with no statements makes the application private: unshare', () => {
     const record = fixture('iam-user-cli-put-application-policy');
-    const event = enrich({ ...record, requestParameters: { ...record.requestParameters, statements: [] } });
-    expect(event.operation?.category).toBe('unshare');
+    const event = enrich({
+      ...record,
+      requestParameters: { ...record.requestParameters, statements: [] },
+      responseElements: { statements: [] },
+    });
+    expect(event.operation).toMatchObject({ category: 'unshare', visibility: 'private', principals: [] });
   });
 
   it('has no operation and is keyed by event id for other services', () => {

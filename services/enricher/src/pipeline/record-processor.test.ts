@@ -8,6 +8,7 @@ const processor = new RecordProcessor({
   deadLetterTopic: 'dlq',
   maxRecordBytes: 4_096,
   maxEventBytes: 3_000,
+  maxTextLength: 16_384,
 });
 
 const detail = {

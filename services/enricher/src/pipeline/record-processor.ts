@@ -7,6 +7,8 @@ export interface RecordProcessorOptions {
   deadLetterTopic: string;
   maxRecordBytes: number;
   maxEventBytes: number;
+  /** Text fields of `detail` longer than this are cut to it, with their length and SHA-256. */
+  maxTextLength: number;
 }
 
 export interface ProcessedBatch {
@@ -42,7 +44,10 @@ export class RecordProcessor {
     let value: string;
     let event: ReturnType<typeof enrich>;
     try {
-      event = enrich(decoded.record);
+      event = enrich(decoded.record, {
+        maxTextLength: this.options.maxTextLength,
+        serializedLength: record.data.byteLength,
+      });
       value = JSON.stringify(event);
     } catch (error) {
       return { reason: 'enrichment-failed', detail: error instanceof Error ? error.message : String(error) };

@@ -18,6 +18,8 @@ interface ActorRule {
 
 const SIGN_IN_SERVICES = new Set(['signin.amazonaws.com', 'console.amazonaws.com']);
 const EC2_INSTANCE_SESSION = /^i-[0-9a-f]{8,17}$/;
+// Command-line tools a person types into; an SDK or Terraform is more often a program.
+const INTERACTIVE_TOOLS = /^aws-cli\/|\baws-sam-cli\//;
 
 const isServiceInvocation = ({ identity }: ActorFacts) =>
   identity.invokedBy !== undefined && !SIGN_IN_SERVICES.has(identity.invokedBy);
@@ -50,6 +52,7 @@ export const ACTOR_RULES: readonly ActorRule[] = [
   },
   { name: 'console-session', actor: 'human', applies: (f) => f.viaConsole },
   { name: 'saml-federation', actor: 'human', applies: (f) => f.type === 'SAMLUser' },
+  { name: 'directory-user', actor: 'human', applies: (f) => f.type === 'Directory' },
   {
     name: 'web-identity-federation',
     actor: 'workload',
@@ -67,9 +70,20 @@ export const ACTOR_RULES: readonly ActorRule[] = [
       return EC2_INSTANCE_SESSION.test(session);
     },
   },
-  { name: 'interactive-cli', actor: 'human', applies: (f) => f.userAgent?.startsWith('aws-cli/') ?? false },
+  // A source identity is set by whoever first assumed the role and survives role chaining: in practice a person's
+  // name handed on by an identity provider.
+  {
+    name: 'source-identity',
+    actor: 'human',
+    applies: (f) => f.type === 'AssumedRole' && !!f.identity.sessionContext?.sourceIdentity,
+  },
+  { name: 'interactive-cli', actor: 'human', applies: (f) => INTERACTIVE_TOOLS.test(f.userAgent ?? '') },
   { name: 'assumed-role-api-session', actor: 'workload', applies: (f) => f.type === 'AssumedRole' },
+  { name: 'role-identity', actor: 'workload', applies: (f) => f.type === 'Role' },
+  { name: 'federated-user-api', actor: 'workload', applies: (f) => f.type === 'FederatedUser' },
   { name: 'iam-user-api-key', actor: 'workload', applies: (f) => f.type === 'IAMUser' },
+  // Another account's principal, hidden behind its account id: CloudTrail does not say who or what it was.
+  { name: 'aws-account-principal', actor: 'unknown', applies: (f) => f.type === 'AWSAccount' },
 ];
 
 export function decideActor(facts: ActorFacts): { actor: Actor; actorReason: string } {

@@ -1,5 +1,6 @@
 import type { CloudTrailRecord } from '../cloudtrail/record.js';
 import type { Operation, OperationCategory } from '../contract/enriched-event.js';
+import { readApplicationPolicy } from './application-policy.js';
 
 export const SAR_EVENT_SOURCE = 'serverlessrepo.amazonaws.com';
 
@@ -31,24 +32,22 @@ export function classifySarOperation(record: CloudTrailRecord): Operation | null
   const response = record.responseElements ?? {};
   const applicationId = text(request.applicationId) ?? text(response.applicationId);
   const version = typeof response.version === 'object' && response.version !== null ? response.version : {};
+  const policy =
+    record.eventName === 'PutApplicationPolicy' ? readApplicationPolicy(request, response) : null;
+  const unsharedFrom = record.eventName === 'UnshareApplication' ? text(request.organizationId) : null;
   return {
-    category: categoryOf(record.eventName, request),
+    category:
+      policy?.visibility === 'private' ? 'unshare' : (CATEGORY_BY_EVENT_NAME[record.eventName] ?? 'other'),
     applicationId,
     applicationName: text(request.name) ?? text(response.name) ?? applicationNameFromArn(applicationId),
     semanticVersion:
       text(request.semanticVersion) ??
       text(response.semanticVersion) ??
       text((version as Record<string, unknown>).semanticVersion),
+    visibility: policy?.visibility ?? null,
+    principals: policy?.principals ?? [],
+    organizationIds: policy?.organizationIds ?? (unsharedFrom ? [unsharedFrom] : []),
   };
-}
-
-function categoryOf(eventName: string, request: Record<string, unknown>): OperationCategory {
-  const category = CATEGORY_BY_EVENT_NAME[eventName] ?? 'other';
-  // A policy with no statements takes every grant away: the application is private again.
-  if (category === 'share' && Array.isArray(request.statements) && request.statements.length === 0) {
-    return 'unshare';
-  }
-  return category;
 }
 
 export function applicationNameFromArn(applicationId: string | null): string | null {

@@ -1,12 +1,18 @@
 import type { CloudTrailRecord } from '../cloudtrail/record.js';
 import type { Source } from '../contract/enriched-event.js';
+import { classifyClient } from './classify-client.js';
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 /** Where the call came from: an AWS service (which CloudTrail names instead of an address) or an IP. */
 export function classifySource(record: CloudTrailRecord): Source {
   const ipAddress = record.sourceIPAddress ?? null;
-  return { ipAddress, kind: sourceKind(ipAddress), userAgent: record.userAgent ?? null };
+  return {
+    ipAddress,
+    kind: sourceKind(ipAddress),
+    userAgent: record.userAgent ?? null,
+    client: classifyClient(record.userAgent),
+  };
 }
 
 function sourceKind(address: string | null): Source['kind'] {
