@@ -51,6 +51,13 @@ describe('enrich', () => {
     expect(event.operation).toMatchObject({ category: 'unshare', visibility: 'private', principals: [] });
   });
 
+  it('gives an unknown event name the category other, even one named like an Object method', () => {
+    const record = fixture('aws-service-event-no-type');
+    for (const eventName of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'FutureAction']) {
+      expect(enrich({ ...record, eventName }).operation?.category).toBe('other');
+    }
+  });
+
   it('has no operation and is keyed by event id for other services', () => {
     const record = { ...fixture('aws-service-event-no-type'), eventSource: 's3.amazonaws.com' };
     const event = enrich(record);

@@ -1,6 +1,7 @@
 /** Why a record could not become an enriched event. The codes are part of the dead-letter contract. */
 export const DEAD_LETTER_REASONS = [
   'oversize',
+  'too-deeply-nested',
   'invalid-utf8',
   'invalid-json',
   'not-an-object',

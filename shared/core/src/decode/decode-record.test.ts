@@ -39,6 +39,7 @@ describe('decodeRecord', () => {
 
   it.each([
     ['oversize', encode('x'.repeat(options.maxRecordBytes + 1))],
+    ['too-deeply-nested', encode(`${'{"a":'.repeat(2_000)}1${'}'.repeat(2_000)}`)],
     ['invalid-utf8', new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])],
     ['invalid-json', encode('{"eventVersion": ')],
     ['not-an-object', encode([1, 2, 3])],
@@ -52,6 +53,12 @@ describe('decodeRecord', () => {
     const result = decodeRecord(bytes, options);
     expect(result).toMatchObject({ ok: false, reason });
     expect(result.ok || result.message.length > 0).toBe(true);
+  });
+
+  it('does not count brackets inside strings, escaped quotes included, as nesting', () => {
+    const brackets = `${'[{'.repeat(300)} \\" ${'['.repeat(300)}`;
+    const result = decodeRecord(encode({ ...record, requestParameters: { text: brackets } }), options);
+    expect(result.ok).toBe(true);
   });
 
   it('names the failing fields, prefixed with detail inside an envelope', () => {

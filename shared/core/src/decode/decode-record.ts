@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { type CloudTrailRecord, CloudTrailRecordSchema } from '../cloudtrail/record.js';
 import { type EventBridgeEnvelope, EventBridgeEnvelopeSchema } from '../eventbridge/envelope.js';
 import type { DeadLetterReason } from './dead-letter-reason.js';
+import { exceedsNestingDepth } from './nesting-depth.js';
 
 export type DecodedRecord = { ok: true; record: CloudTrailRecord; envelope: EventBridgeEnvelope | null };
 export type RejectedRecord = { ok: false; reason: DeadLetterReason; message: string };
@@ -10,7 +11,12 @@ export type DecodeResult = DecodedRecord | RejectedRecord;
 export interface DecodeOptions {
   /** Records larger than this are rejected before parsing, so one hostile record cannot exhaust memory. */
   maxRecordBytes: number;
+  /** Deeper JSON is rejected before parsing; see exceedsNestingDepth. */
+  maxNestingDepth?: number;
 }
+
+/** Far deeper than any CloudTrail record, far shallower than where serializers overflow their stack. */
+export const DEFAULT_MAX_NESTING_DEPTH = 128;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -24,6 +30,10 @@ const reject = (reason: DeadLetterReason, message: string): RejectedRecord => ({
 export function decodeRecord(bytes: Uint8Array, options: DecodeOptions): DecodeResult {
   if (bytes.byteLength > options.maxRecordBytes) {
     return reject('oversize', `record is ${bytes.byteLength} bytes, the limit is ${options.maxRecordBytes}`);
+  }
+  const maxDepth = options.maxNestingDepth ?? DEFAULT_MAX_NESTING_DEPTH;
+  if (exceedsNestingDepth(bytes, maxDepth)) {
+    return reject('too-deeply-nested', `JSON nests deeper than ${maxDepth} levels`);
   }
   let text: string;
   try {

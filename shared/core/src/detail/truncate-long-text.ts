@@ -19,15 +19,30 @@ export function truncateLongText<T extends Record<string, unknown>>(
   return cut(record, maxLength) as T;
 }
 
-function cut(value: unknown, maxLength: number): unknown {
-  if (typeof value === 'string') return value.length > maxLength ? truncated(value, maxLength) : value;
-  if (Array.isArray(value)) return value.map((item) => cut(item, maxLength));
-  if (typeof value === 'object' && value !== null) {
-    const copy: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) copy[key] = cut(item, maxLength);
-    return copy;
+/**
+ * A deep copy with long strings replaced. Iterative, with an explicit stack: CloudTrail fields can hold
+ * caller-supplied JSON of any depth, and recursion would overflow the call stack on a hostile record.
+ */
+function cut(root: unknown, maxLength: number): unknown {
+  const shorten = (value: unknown) =>
+    typeof value === 'string' && value.length > maxLength ? truncated(value, maxLength) : value;
+  const container = (value: unknown): Record<string, unknown> | unknown[] | null =>
+    Array.isArray(value) ? [] : typeof value === 'object' && value !== null ? {} : null;
+
+  const rootCopy = container(root);
+  if (rootCopy === null) return shorten(root);
+  const pending: [source: object, target: Record<string, unknown> | unknown[]][] = [
+    [root as object, rootCopy],
+  ];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [source, target] = next;
+    for (const [key, value] of Object.entries(source)) {
+      const copy = container(value);
+      (target as Record<string, unknown>)[key] = copy ?? shorten(value);
+      if (copy !== null) pending.push([value as object, copy]);
+    }
   }
-  return value;
+  return rootCopy;
 }
 
 function truncated(text: string, maxLength: number): TruncatedText {

@@ -4,23 +4,26 @@ import { readApplicationPolicy } from './application-policy.js';
 
 export const SAR_EVENT_SOURCE = 'serverlessrepo.amazonaws.com';
 
-const CATEGORY_BY_EVENT_NAME: Readonly<Record<string, OperationCategory>> = {
-  CreateApplication: 'publish',
-  CreateApplicationVersion: 'publish',
-  UpdateApplication: 'update',
-  PutApplicationPolicy: 'share',
-  UnshareApplication: 'unshare',
-  DeleteApplication: 'delete',
-  GetApplication: 'read',
-  GetApplicationPolicy: 'read',
-  GetCloudFormationTemplate: 'read',
-  ListApplications: 'read',
-  ListApplicationVersions: 'read',
-  ListApplicationDependencies: 'read',
-  SearchApplications: 'read',
-  CreateCloudFormationChangeSet: 'deploy',
-  CreateCloudFormationTemplate: 'deploy',
-};
+// A Map, not an object literal: event names are untrusted input, and `toString` must not find Object's method.
+const CATEGORY_BY_EVENT_NAME: ReadonlyMap<string, OperationCategory> = new Map(
+  Object.entries({
+    CreateApplication: 'publish',
+    CreateApplicationVersion: 'publish',
+    UpdateApplication: 'update',
+    PutApplicationPolicy: 'share',
+    UnshareApplication: 'unshare',
+    DeleteApplication: 'delete',
+    GetApplication: 'read',
+    GetApplicationPolicy: 'read',
+    GetCloudFormationTemplate: 'read',
+    ListApplications: 'read',
+    ListApplicationVersions: 'read',
+    ListApplicationDependencies: 'read',
+    SearchApplications: 'read',
+    CreateCloudFormationChangeSet: 'deploy',
+    CreateCloudFormationTemplate: 'deploy',
+  } satisfies Record<string, OperationCategory>),
+);
 
 // arn:aws:serverlessrepo:<region>:<account>:applications/<name>
 const APPLICATION_ARN = /^arn:aws[\w-]*:serverlessrepo:[\w-]+:\d{12}:applications\/([^/]+)$/;
@@ -37,7 +40,9 @@ export function classifySarOperation(record: CloudTrailRecord): Operation | null
   const unsharedFrom = record.eventName === 'UnshareApplication' ? text(request.organizationId) : null;
   return {
     category:
-      policy?.visibility === 'private' ? 'unshare' : (CATEGORY_BY_EVENT_NAME[record.eventName] ?? 'other'),
+      policy?.visibility === 'private'
+        ? 'unshare'
+        : (CATEGORY_BY_EVENT_NAME.get(record.eventName) ?? 'other'),
     applicationId,
     applicationName: text(request.name) ?? text(response.name) ?? applicationNameFromArn(applicationId),
     semanticVersion:
