@@ -1,4 +1,4 @@
-import { DEFAULT_ENRICH_OPTIONS, decodeRecord, enrich } from '@sarwatch/core';
+import { DEFAULT_ENRICH_OPTIONS, decodeRecord, enrich, serializeEvent } from '@sarwatch/core';
 import { createEventGenerator } from '@sarwatch/feeder';
 import { compare, median } from './measure.js';
 
@@ -55,7 +55,7 @@ export function benchCorePath({
           ...DEFAULT_ENRICH_OPTIONS,
           serializedLength: bytes.byteLength,
         });
-        sink += JSON.stringify(event).length;
+        sink += serializeEvent(event, decoded.record, decoded.recordJson).length;
       }
       return records.length;
     },

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadFixture } from '../test-support/load-fixture.js';
 import { CloudTrailRecordSchema } from './cloudtrail/record.js';
 import { EnrichedEventSchema } from './contract/enriched-event.js';
-import { enrich, eventKey } from './enrich.js';
+import { decodeRecord } from './decode/decode-record.js';
+import { enrich, eventKey, serializeEvent } from './enrich.js';
 
 const fixture = (name: string) => CloudTrailRecordSchema.parse(loadFixture(`cloudtrail/${name}.json`).record);
 
@@ -68,5 +69,51 @@ describe('enrich', () => {
   it('tells private from public source addresses and AWS services', () => {
     expect(enrich(fixture('identity-center-cross-account-delete')).source.kind).toBe('private-ip');
     expect(enrich(fixture('aws-service-event-no-type')).source.kind).toBe('aws-service');
+  });
+
+  describe('serializeEvent', () => {
+    const record = loadFixture('cloudtrail/root-console-create-application.json').record;
+    const envelope = {
+      version: '0',
+      id: 'e0000000-0000-4000-8000-000000000000',
+      'detail-type': 'AWS API Call via CloudTrail',
+      source: 'aws.serverlessrepo',
+      account: '999999999999',
+      time: '2018-07-30T17:37:37Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: record,
+    };
+    const encode = (value: unknown, space?: number) =>
+      new TextEncoder().encode(JSON.stringify(value, null, space));
+
+    it.each([
+      ['a compact envelope', encode(envelope)],
+      ['a pretty-printed envelope', encode(envelope, 2)],
+      ['a bare record', encode(record)],
+    ])('reuses the original text of %s and means exactly what JSON.stringify means', (_, bytes) => {
+      const decoded = decodeRecord(bytes, { maxRecordBytes: 1 << 20 });
+      if (!decoded.ok) throw new Error(decoded.message);
+      expect(decoded.recordJson).not.toBeNull();
+      const event = enrich(decoded.record, { maxTextLength: 16_384, serializedLength: bytes.byteLength });
+      const text = serializeEvent(event, decoded.record, decoded.recordJson);
+      expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(event)));
+      expect(JSON.parse(text).detail).toEqual(record);
+    });
+
+    it('serializes the truncated copy when a text field was cut', () => {
+      const bytes = encode({
+        ...envelope,
+        detail: { ...record, requestParameters: { templateBody: 'x'.repeat(100) } },
+      });
+      const decoded = decodeRecord(bytes, { maxRecordBytes: 1 << 20 });
+      if (!decoded.ok) throw new Error(decoded.message);
+      const event = enrich(decoded.record, { maxTextLength: 10, serializedLength: bytes.byteLength });
+      const detail = JSON.parse(serializeEvent(event, decoded.record, decoded.recordJson)).detail;
+      expect(detail.requestParameters.templateBody).toMatchObject({
+        sarwatchTruncated: true,
+        originalLength: 100,
+      });
+    });
   });
 });

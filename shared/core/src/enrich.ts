@@ -47,6 +47,22 @@ export function enrich(
   };
 }
 
+/**
+ * The event as JSON. When `detail` is still the record itself (nothing was truncated) and the record's original
+ * text is known, that text is reused rather than serializing the parsed copy again: re-serializing the record is
+ * the costliest step of the whole path. It means the same JSON value, keys in their original order.
+ */
+export function serializeEvent(
+  event: EnrichedEvent,
+  record: CloudTrailRecord,
+  recordJson: string | null,
+): string {
+  if (recordJson === null || event.detail !== record) return JSON.stringify(event);
+  const { detail: _reused, ...enrichment } = event;
+  const head = JSON.stringify(enrichment);
+  return `${head.slice(0, -1)},"detail":${recordJson}}`;
+}
+
 /** The Kafka key: per-application order for SAR calls, otherwise the event itself. */
 export function eventKey(event: EnrichedEvent): string {
   return event.operation?.applicationId ?? event.eventId;

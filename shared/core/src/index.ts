@@ -5,6 +5,7 @@ export * from './contract/json-schema.js';
 export * from './decode/dead-letter-reason.js';
 export * from './decode/decode-record.js';
 export * from './decode/nesting-depth.js';
+export * from './decode/top-level-value.js';
 export * from './detail/truncate-long-text.js';
 export * from './enrich.js';
 export * from './eventbridge/envelope.js';

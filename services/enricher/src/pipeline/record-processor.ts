@@ -1,4 +1,4 @@
-import { type DeadLetterReason, decodeRecord, enrich, eventKey } from '@sarwatch/core';
+import { type DeadLetterReason, decodeRecord, enrich, eventKey, serializeEvent } from '@sarwatch/core';
 import type { OutboundMessage, StreamRecord } from '../ports.js';
 
 export interface RecordProcessorOptions {
@@ -48,7 +48,7 @@ export class RecordProcessor {
         maxTextLength: this.options.maxTextLength,
         serializedLength: record.data.byteLength,
       });
-      value = JSON.stringify(event);
+      value = serializeEvent(event, decoded.record, decoded.recordJson);
     } catch (error) {
       return { reason: 'enrichment-failed', detail: error instanceof Error ? error.message : String(error) };
     }

@@ -3,8 +3,15 @@ import { type CloudTrailRecord, CloudTrailRecordSchema } from '../cloudtrail/rec
 import { type EventBridgeEnvelope, EventBridgeEnvelopeSchema } from '../eventbridge/envelope.js';
 import type { DeadLetterReason } from './dead-letter-reason.js';
 import { exceedsNestingDepth } from './nesting-depth.js';
+import { topLevelValueText } from './top-level-value.js';
 
-export type DecodedRecord = { ok: true; record: CloudTrailRecord; envelope: EventBridgeEnvelope | null };
+export type DecodedRecord = {
+  ok: true;
+  record: CloudTrailRecord;
+  envelope: EventBridgeEnvelope | null;
+  /** The record's own JSON text when it could be located for certain (see serializeEvent); else null. */
+  recordJson: string | null;
+};
 export type RejectedRecord = { ok: false; reason: DeadLetterReason; message: string };
 export type DecodeResult = DecodedRecord | RejectedRecord;
 
@@ -47,7 +54,9 @@ export function decodeRecord(bytes: Uint8Array, options: DecodeOptions): DecodeR
   } catch (error) {
     return reject('invalid-json', error instanceof Error ? error.message : 'record is not JSON');
   }
-  return decodeValue(value);
+  const decoded = decodeValue(value);
+  if (decoded.ok) decoded.recordJson = decoded.envelope ? topLevelValueText(text, 'detail') : text.trim();
+  return decoded;
 }
 
 /** The same decision for an already parsed JSON value (files, tests). */
@@ -60,12 +69,12 @@ export function decodeValue(value: unknown): DecodeResult {
     if (!envelope.success) return reject('invalid-envelope', summarize(envelope.error));
     const record = CloudTrailRecordSchema.safeParse(envelope.data.detail);
     if (!record.success) return reject('invalid-cloudtrail-record', summarize(record.error, 'detail'));
-    return { ok: true, record: record.data, envelope: envelope.data };
+    return { ok: true, record: record.data, envelope: envelope.data, recordJson: null };
   }
   if ('eventVersion' in value || 'eventID' in value || 'userIdentity' in value) {
     const record = CloudTrailRecordSchema.safeParse(value);
     if (!record.success) return reject('invalid-cloudtrail-record', summarize(record.error));
-    return { ok: true, record: record.data, envelope: null };
+    return { ok: true, record: record.data, envelope: null, recordJson: null };
   }
   return reject('unknown-shape', 'neither an EventBridge envelope nor a CloudTrail record');
 }

@@ -7,8 +7,8 @@ const utf8 = new TextEncoder();
 /**
  * A copy of the record in which every string longer than `maxLength` (a SAM template, a README, a licence) is
  * replaced by its prefix, its length and its SHA-256, so that one published event stays far below Kafka's message
- * size limit and a subscriber can still tell which exact text was sent. Records too short to hold such a string
- * are returned as they are, unwalked.
+ * size limit and a subscriber can still tell which exact text was sent. A record with no such string is returned
+ * as it is (the same object), and one too short to hold any is not even walked.
  */
 export function truncateLongText<T extends Record<string, unknown>>(
   record: T,
@@ -31,6 +31,7 @@ function cut(root: unknown, maxLength: number): unknown {
 
   const rootCopy = container(root);
   if (rootCopy === null) return shorten(root);
+  let changed = false;
   const pending: [source: object, target: Record<string, unknown> | unknown[]][] = [
     [root as object, rootCopy],
   ];
@@ -38,11 +39,13 @@ function cut(root: unknown, maxLength: number): unknown {
     const [source, target] = next;
     for (const [key, value] of Object.entries(source)) {
       const copy = container(value);
-      (target as Record<string, unknown>)[key] = copy ?? shorten(value);
+      const kept = copy ?? shorten(value);
+      if (kept !== value && copy === null) changed = true;
+      (target as Record<string, unknown>)[key] = kept;
       if (copy !== null) pending.push([value as object, copy]);
     }
   }
-  return rootCopy;
+  return changed ? rootCopy : root;
 }
 
 function truncated(text: string, maxLength: number): TruncatedText {

@@ -20,6 +20,8 @@ const SIGN_IN_SERVICES = new Set(['signin.amazonaws.com', 'console.amazonaws.com
 const EC2_INSTANCE_SESSION = /^i-[0-9a-f]{8,17}$/;
 // Command-line tools a person types into; an SDK or Terraform is more often a program.
 const INTERACTIVE_TOOLS = /^aws-cli\/|\baws-sam-cli\//;
+// Only these can be a person at a keyboard; another account's principal or an unknown type stays undecided.
+const PERSON_CAPABLE_TYPES: ReadonlySet<IdentityType> = new Set(['IAMUser', 'AssumedRole', 'FederatedUser']);
 
 const isServiceInvocation = ({ identity }: ActorFacts) =>
   identity.invokedBy !== undefined && !SIGN_IN_SERVICES.has(identity.invokedBy);
@@ -77,7 +79,11 @@ export const ACTOR_RULES: readonly ActorRule[] = [
     actor: 'human',
     applies: (f) => f.type === 'AssumedRole' && !!f.identity.sessionContext?.sourceIdentity,
   },
-  { name: 'interactive-cli', actor: 'human', applies: (f) => INTERACTIVE_TOOLS.test(f.userAgent ?? '') },
+  {
+    name: 'interactive-cli',
+    actor: 'human',
+    applies: (f) => PERSON_CAPABLE_TYPES.has(f.type) && INTERACTIVE_TOOLS.test(f.userAgent ?? ''),
+  },
   { name: 'assumed-role-api-session', actor: 'workload', applies: (f) => f.type === 'AssumedRole' },
   { name: 'role-identity', actor: 'workload', applies: (f) => f.type === 'Role' },
   { name: 'federated-user-api', actor: 'workload', applies: (f) => f.type === 'FederatedUser' },

@@ -23,7 +23,10 @@ export function classifyIdentity(record: CloudTrailRecord): Identity {
     principalArn: principalArn(type, identity),
     principalId: identity.principalId ?? null,
     accountId,
-    userName: identity.userName ?? identity.sessionContext?.sessionIssuer?.userName ?? null,
+    userName:
+      identity.userName ??
+      (type === 'AssumedRole' ? identity.sessionContext?.sessionIssuer?.userName : undefined) ??
+      null,
     sessionName: sessionName(type, identity),
     crossAccount:
       accountId !== null &&
@@ -49,6 +52,7 @@ function mfaAuthenticated(record: CloudTrailRecord): boolean | null {
   const attribute = record.userIdentity.sessionContext?.attributes?.mfaAuthenticated;
   if (attribute === true || attribute === 'true') return true;
   if (attribute === false || attribute === 'false') return false;
+  if (record.eventName !== 'ConsoleLogin') return null;
   const mfaUsed = record.additionalEventData?.MFAUsed;
   if (mfaUsed === 'Yes') return true;
   if (mfaUsed === 'No') return false;

@@ -49,7 +49,8 @@ export function classifySarOperation(record: CloudTrailRecord): Operation | null
       text(request.semanticVersion) ??
       text(response.semanticVersion) ??
       text((version as Record<string, unknown>).semanticVersion),
-    visibility: policy?.visibility ?? null,
+    // A failed call changed nothing: what it tried to grant stays visible in principals, but not as a visibility.
+    visibility: record.errorCode === undefined ? (policy?.visibility ?? null) : null,
     principals: policy?.principals ?? [],
     organizationIds: policy?.organizationIds ?? (unsharedFrom ? [unsharedFrom] : []),
   };

@@ -1,0 +1,75 @@
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+
+const isWhitespace = (code: number) => code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
+
+/**
+ * The exact text of the value of `key` in the JSON object `text`, which JSON.parse has already accepted; null
+ * when it cannot be told for certain. With duplicate keys the last one counts, as in JSON.parse. A key written
+ * with escapes might spell `key` without looking like it, so any escaped key at the top level gives null.
+ *
+ * This lets the enricher publish a record's own bytes instead of serializing the parsed copy again. Strings are
+ * skipped with native indexOf, so the loop only visits the structural characters between them.
+ */
+export function topLevelValueText(text: string, key: string): string | null {
+  let depth = 0;
+  let expectingKey = false;
+  let valueStart = -1;
+  let found: string | null = null;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === QUOTE) {
+      const end = closingQuote(text, index);
+      if (end === -1) return null;
+      if (depth === 1 && expectingKey) {
+        const name = text.slice(index + 1, end);
+        if (name.includes('\\')) return null;
+        let colon = end + 1;
+        while (isWhitespace(text.charCodeAt(colon))) colon++;
+        if (text.charCodeAt(colon) !== COLON) return null;
+        let start = colon + 1;
+        while (isWhitespace(text.charCodeAt(start))) start++;
+        valueStart = name === key ? start : -1;
+        expectingKey = false;
+        index = start - 1;
+        continue;
+      }
+      index = end;
+    } else if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
+      depth++;
+      if (depth === 1) expectingKey = code === OPEN_OBJECT;
+    } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
+      if (depth === 1 && valueStart !== -1) found = trimmedSlice(text, valueStart, index);
+      depth--;
+    } else if (code === COMMA && depth === 1) {
+      if (valueStart !== -1) found = trimmedSlice(text, valueStart, index);
+      valueStart = -1;
+      expectingKey = true;
+    }
+  }
+  return found;
+}
+
+/** The index of the quote that ends the string opening at `open`: one not escaped by an odd run of backslashes. */
+function closingQuote(text: string, open: number): number {
+  let candidate = text.indexOf('"', open + 1);
+  while (candidate !== -1) {
+    let backslashes = 0;
+    while (text.charCodeAt(candidate - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return candidate;
+    candidate = text.indexOf('"', candidate + 1);
+  }
+  return -1;
+}
+
+function trimmedSlice(text: string, start: number, end: number): string {
+  let last = end;
+  while (last > start && isWhitespace(text.charCodeAt(last - 1))) last--;
+  return text.slice(start, last);
+}
