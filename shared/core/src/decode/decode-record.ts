@@ -2,8 +2,7 @@ import type { z } from 'zod';
 import { type CloudTrailRecord, CloudTrailRecordSchema } from '../cloudtrail/record.js';
 import { type EventBridgeEnvelope, EventBridgeEnvelopeSchema } from '../eventbridge/envelope.js';
 import type { DeadLetterReason } from './dead-letter-reason.js';
-import { exceedsNestingDepth } from './nesting-depth.js';
-import { topLevelValueText } from './top-level-value.js';
+import { scanJsonStructure } from './json-structure.js';
 
 export type DecodedRecord = {
   ok: true;
@@ -18,7 +17,7 @@ export type DecodeResult = DecodedRecord | RejectedRecord;
 export interface DecodeOptions {
   /** Records larger than this are rejected before parsing, so one hostile record cannot exhaust memory. */
   maxRecordBytes: number;
-  /** Deeper JSON is rejected before parsing; see exceedsNestingDepth. */
+  /** Deeper JSON is rejected: serializers recurse and would overflow their stack. */
   maxNestingDepth?: number;
 }
 
@@ -38,10 +37,6 @@ export function decodeRecord(bytes: Uint8Array, options: DecodeOptions): DecodeR
   if (bytes.byteLength > options.maxRecordBytes) {
     return reject('oversize', `record is ${bytes.byteLength} bytes, the limit is ${options.maxRecordBytes}`);
   }
-  const maxDepth = options.maxNestingDepth ?? DEFAULT_MAX_NESTING_DEPTH;
-  if (exceedsNestingDepth(bytes, maxDepth)) {
-    return reject('too-deeply-nested', `JSON nests deeper than ${maxDepth} levels`);
-  }
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -54,8 +49,16 @@ export function decodeRecord(bytes: Uint8Array, options: DecodeOptions): DecodeR
   } catch (error) {
     return reject('invalid-json', error instanceof Error ? error.message : 'record is not JSON');
   }
+  // JSON.parse copes with any depth, but JSON.stringify and most consumers recurse and overflow their stack a few
+  // thousand levels down: such a record is refused here, where it is still one dead letter.
+  const enveloped = typeof value === 'object' && value !== null && 'detail' in value;
+  const structure = scanJsonStructure(text, enveloped ? 'detail' : null);
+  const maxDepth = options.maxNestingDepth ?? DEFAULT_MAX_NESTING_DEPTH;
+  if (structure.depth > maxDepth) {
+    return reject('too-deeply-nested', `JSON nests ${structure.depth} levels deep, the limit is ${maxDepth}`);
+  }
   const decoded = decodeValue(value);
-  if (decoded.ok) decoded.recordJson = decoded.envelope ? topLevelValueText(text, 'detail') : text.trim();
+  if (decoded.ok) decoded.recordJson = decoded.envelope ? structure.valueText : text.trim();
   return decoded;
 }
 

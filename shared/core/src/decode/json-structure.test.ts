@@ -1,8 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { topLevelValueText } from './top-level-value.js';
+import { scanJsonStructure } from './json-structure.js';
 
-describe('topLevelValueText', () => {
+const topLevelValueText = (text: string, key: string) => scanJsonStructure(text, key).valueText;
+
+describe('scanJsonStructure', () => {
+  it.each([
+    ['1', 0],
+    ['{}', 1],
+    ['{"a":[{"b":"[[[{{{"}]}', 3],
+    [`${'['.repeat(500)}${']'.repeat(500)}`, 500],
+  ])('measures the depth of %s as %i', (text, depth) => {
+    expect(scanJsonStructure(text, null).depth).toBe(depth);
+  });
+
   it.each([
     ['{"detail":{"a":1}}', '{"a":1}'],
     ['{"version":"0","detail":{"a":[1,{"detail":2}]},"after":3}', '{"a":[1,{"detail":2}]}'],
@@ -11,6 +22,7 @@ describe('topLevelValueText', () => {
     ['{"detail":{"first":1},"detail":{"last":2}}', '{"last":2}'],
     ['{"nested":{"detail":{"no":1}}}', null],
     ['{"det\\u0061il":{"a":1}}', null],
+    ['{"detail":{"a":1},"\\u0078":2}', null],
     ['{"other":{"x":1}}', null],
     ['{"detail":"text"}', '"text"'],
   ])('in %s finds %s', (text, expected) => {

@@ -9,33 +9,43 @@ const CLOSE_ARRAY = 0x5d;
 
 const isWhitespace = (code: number) => code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 
+export interface JsonStructure {
+  /** The deepest nesting of objects and arrays. */
+  depth: number;
+  /**
+   * The exact text of the value of the top-level key asked for, when it can be told for certain; else null. With
+   * duplicate keys the last one counts, as in JSON.parse. A key written with escapes might spell the key without
+   * looking like it, so any escaped key at the top level makes it null.
+   */
+  valueText: string | null;
+}
+
 /**
- * The exact text of the value of `key` in the JSON object `text`, which JSON.parse has already accepted; null
- * when it cannot be told for certain. With duplicate keys the last one counts, as in JSON.parse. A key written
- * with escapes might spell `key` without looking like it, so any escaped key at the top level gives null.
- *
- * This lets the enricher publish a record's own bytes instead of serializing the parsed copy again. Strings are
- * skipped with native indexOf, so the loop only visits the structural characters between them.
+ * One pass over a JSON document that JSON.parse has already accepted, measuring its depth and locating one
+ * top-level value. The enricher uses it to refuse records too deep for serializers, and to publish a record's
+ * own text instead of serializing the parsed copy again. Strings are skipped with native indexOf, so the loop only
+ * visits the structural characters between them.
  */
-export function topLevelValueText(text: string, key: string): string | null {
+export function scanJsonStructure(text: string, key: string | null): JsonStructure {
   let depth = 0;
+  let deepest = 0;
+  let locatable = key !== null;
   let expectingKey = false;
   let valueStart = -1;
-  let found: string | null = null;
+  let valueText: string | null = null;
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
     if (code === QUOTE) {
       const end = closingQuote(text, index);
-      if (end === -1) return null;
-      if (depth === 1 && expectingKey) {
+      if (end === -1) return { depth: deepest, valueText: null };
+      if (depth === 1 && expectingKey && locatable) {
         const name = text.slice(index + 1, end);
-        if (name.includes('\\')) return null;
         let colon = end + 1;
         while (isWhitespace(text.charCodeAt(colon))) colon++;
-        if (text.charCodeAt(colon) !== COLON) return null;
         let start = colon + 1;
         while (isWhitespace(text.charCodeAt(start))) start++;
-        valueStart = name === key ? start : -1;
+        if (name.includes('\\') || text.charCodeAt(colon) !== COLON) locatable = false;
+        valueStart = locatable && name === key ? start : -1;
         expectingKey = false;
         index = start - 1;
         continue;
@@ -43,17 +53,18 @@ export function topLevelValueText(text: string, key: string): string | null {
       index = end;
     } else if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
       depth++;
+      if (depth > deepest) deepest = depth;
       if (depth === 1) expectingKey = code === OPEN_OBJECT;
     } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
-      if (depth === 1 && valueStart !== -1) found = trimmedSlice(text, valueStart, index);
+      if (depth === 1 && valueStart !== -1) valueText = trimmedSlice(text, valueStart, index);
       depth--;
     } else if (code === COMMA && depth === 1) {
-      if (valueStart !== -1) found = trimmedSlice(text, valueStart, index);
+      if (valueStart !== -1) valueText = trimmedSlice(text, valueStart, index);
       valueStart = -1;
       expectingKey = true;
     }
   }
-  return found;
+  return { depth: deepest, valueText: locatable ? valueText : null };
 }
 
 /** The index of the quote that ends the string opening at `open`: one not escaped by an odd run of backslashes. */
