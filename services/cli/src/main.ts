@@ -1,10 +1,11 @@
 import { type Command, EXIT_USAGE, wantsHelp } from './command.js';
+import { classifyCommand } from './commands/classify.js';
 import { feedCommand } from './commands/feed.js';
 import { localCommand } from './commands/local.js';
 import { runCommand } from './commands/run.js';
 import { tailCommand } from './commands/tail.js';
 
-const COMMANDS: readonly Command[] = [runCommand, localCommand, feedCommand, tailCommand];
+const COMMANDS: readonly Command[] = [runCommand, localCommand, feedCommand, tailCommand, classifyCommand];
 
 const overview = () => `Usage: sarwatch <command> [options]
 

@@ -12,6 +12,8 @@ export * from './identity/classify-identity.js';
 export * from './identity/credential.js';
 export * from './operation/application-policy.js';
 export * from './operation/classify-sar-operation.js';
+export * from './reader/json-value-splitter.js';
+export * from './reader/read-records.js';
 export * from './risk/assess-risk.js';
 export * from './source/classify-client.js';
 export * from './source/classify-source.js';

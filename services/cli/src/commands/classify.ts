@@ -1,0 +1,253 @@
+import { open } from 'node:fs/promises';
+import { pipeline, Readable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { createGunzip } from 'node:zlib';
+import { enrich, type ReadRecord, type RecordPosition, RecordReader } from '@sarwatch/core';
+import { type Command, EXIT_USAGE } from '../command.js';
+
+/** The enricher's limit too: one event stays far below Kafka's message size however long its template. */
+const MAX_TEXT_LENGTH = 16_384;
+const READ_CHUNK_BYTES = 64 * 1024;
+const PROGRESS_INTERVAL_MS = 250;
+const MAX_MESSAGE_LENGTH = 300;
+
+export const classifyCommand: Command = {
+  name: 'classify',
+  summary: 'enrich CloudTrail records from a file or stdin, one JSON event per line',
+  help: `Usage: sarwatch classify [FILE|-]
+
+Reads CloudTrail records of Serverless Application Repository calls from FILE, or from stdin when FILE is - or
+absent, and writes each one enriched, as one JSON line on stdout, in input order. The input may be bare CloudTrail
+records, EventBridge envelopes, a CloudTrail log file from S3 ({"Records": [...]}), a JSON array, or one JSON
+document per line; gzipped input is unpacked. It is read as a stream, in bounded memory, whatever its size.
+
+A record that cannot be read is reported on stderr in one line, with its position and its dead-letter reason,
+and the records after it are still classified:
+  sarwatch classify: record 17 (line 230): invalid-json: Unexpected end of JSON input
+On a terminal, stderr also shows progress.
+
+Exit codes: 0 every record was read, 1 some were not, 2 bad usage or a FILE that cannot be opened.
+`,
+  async run(args) {
+    let file: string | undefined;
+    try {
+      const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+      if (positionals.length > 1) throw new Error(`takes one FILE, got ${positionals.join(' ')}`);
+      file = positionals[0];
+    } catch (error) {
+      process.stderr.write(`sarwatch classify: ${(error as Error).message}\n`);
+      return EXIT_USAGE;
+    }
+    let input: Readable;
+    try {
+      input = await openInput(file);
+    } catch (error) {
+      process.stderr.write(`sarwatch classify: cannot read ${file}: ${openFailure(error)}\n`);
+      return EXIT_USAGE;
+    }
+    return classify(input, process.stdout, process.stderr);
+  },
+};
+
+interface Counts {
+  records: number;
+  unreadable: number;
+  bytesRead: number;
+}
+
+async function classify(input: Readable, stdout: NodeJS.WriteStream, stderr: NodeJS.WriteStream) {
+  const output = new LineSink(stdout);
+  const problems = new LineSink(stderr);
+  const progress = stderr.isTTY ? new Progress(stderr) : null;
+  const counts: Counts = { records: 0, unreadable: 0, bytesRead: 0 };
+  const reader = new RecordReader();
+
+  // One write per chunk of input rather than per record: far fewer system calls, and backpressure still holds.
+  const handle = async (records: ReadRecord[]) => {
+    let events = '';
+    let failures = '';
+    for (const { position, size, result } of records) {
+      counts.records++;
+      if (!result.ok) {
+        counts.unreadable++;
+        failures += failureLine(position, result.reason, result.message);
+        continue;
+      }
+      try {
+        const event = enrich(result.record, { maxTextLength: MAX_TEXT_LENGTH, serializedLength: size });
+        events += `${JSON.stringify(event)}\n`;
+      } catch (error) {
+        counts.unreadable++;
+        failures += failureLine(position, 'enrichment-failed', messageOf(error));
+      }
+    }
+    if (failures) {
+      progress?.clear();
+      await problems.write(failures);
+    }
+    if (events) await output.write(events);
+    progress?.update(counts);
+  };
+
+  let readFailure: unknown = null;
+  try {
+    for await (const chunk of unpacked(input, counts)) {
+      await handle(reader.push(chunk));
+      if (output.closed) break;
+    }
+  } catch (error) {
+    readFailure = error;
+  }
+  if (!output.closed) await handle(reader.end());
+  progress?.finish(counts);
+  if (readFailure !== null) {
+    await problems.write(`sarwatch classify: reading the input failed: ${oneLine(messageOf(readFailure))}\n`);
+  }
+  if (output.failure !== null) {
+    await problems.write(
+      `sarwatch classify: writing the output failed: ${oneLine(output.failure.message)}\n`,
+    );
+  }
+  await output.flush();
+  return readFailure !== null || output.failure !== null || counts.unreadable > 0 ? 1 : 0;
+}
+
+async function openInput(file: string | undefined): Promise<Readable> {
+  if (file === undefined || file === '-') return process.stdin;
+  const handle = await open(file, 'r');
+  try {
+    if ((await handle.stat()).isDirectory())
+      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES });
+}
+
+function openFailure(error: unknown): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory';
+    default:
+      return oneLine(messageOf(error));
+  }
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The input's bytes, gunzipped when they start with gzip's magic number, whatever the file is called. */
+async function* unpacked(input: Readable, counts: Counts): AsyncGenerator<Uint8Array> {
+  const source = input[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  while (headBytes < 2) {
+    const next = await source.next();
+    if (next.done) break;
+    head.push(next.value);
+    headBytes += next.value.length;
+  }
+  async function* raw() {
+    try {
+      for (const chunk of head) {
+        counts.bytesRead += chunk.length;
+        yield chunk;
+      }
+      for (let next = await source.next(); !next.done; next = await source.next()) {
+        counts.bytesRead += next.value.length;
+        yield next.value;
+      }
+    } finally {
+      await source.return?.();
+    }
+  }
+  const start = Buffer.concat(head);
+  head.splice(0, head.length, start);
+  if (start[0] === 0x1f && start[1] === 0x8b) {
+    // pipeline hands a failure of either side (a read error, corrupt gzip) to the gunzip stream we iterate.
+    yield* pipeline(Readable.from(raw()), createGunzip({ chunkSize: READ_CHUNK_BYTES }), () => {});
+  } else {
+    yield* raw();
+  }
+}
+
+function failureLine(position: RecordPosition, reason: string, message: string): string {
+  return `sarwatch classify: record ${position.index} (line ${position.line}): ${reason}: ${oneLine(message)}\n`;
+}
+
+/** A message fit for one line of a terminal: no control characters, and not too long. */
+function oneLine(message: string): string {
+  const flat = message.replace(/\p{Cc}+/gu, ' ').trim();
+  return flat.length > MAX_MESSAGE_LENGTH ? `${flat.slice(0, MAX_MESSAGE_LENGTH)}…` : flat;
+}
+
+/**
+ * Writes to stdout or stderr honouring backpressure. When the reader goes away (`| head` closes the pipe) the
+ * stream fails with EPIPE: that ends the output quietly, it is not an error worth a stack trace.
+ */
+class LineSink {
+  closed = false;
+  failure: Error | null = null;
+
+  constructor(private readonly stream: NodeJS.WriteStream) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      this.closed = true;
+      if (error.code !== 'EPIPE') this.failure ??= error;
+    });
+  }
+
+  async write(text: string): Promise<void> {
+    if (this.closed || this.stream.write(text) || this.stream.destroyed) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.stream.off('drain', done).off('close', done).off('error', done);
+        resolve();
+      };
+      this.stream.on('drain', done).on('close', done).on('error', done);
+    });
+  }
+
+  /** Resolves when everything written has left the process, so that exiting loses nothing. */
+  async flush(): Promise<void> {
+    if (this.closed || this.stream.destroyed || this.stream.writableLength === 0) return;
+    await new Promise<void>((resolve) => this.stream.write('', () => resolve()));
+  }
+}
+
+/** One line on the terminal, redrawn at most every PROGRESS_INTERVAL_MS; short runs never show it. */
+class Progress {
+  private lastDrawn = Date.now();
+  private shown = false;
+  private visible = false;
+
+  constructor(private readonly stream: NodeJS.WriteStream) {}
+
+  update(counts: Counts) {
+    const now = Date.now();
+    if (now - this.lastDrawn < PROGRESS_INTERVAL_MS) return;
+    this.lastDrawn = now;
+    this.stream.write(`\r\x1b[K${describe(counts)}`);
+    this.shown = true;
+    this.visible = true;
+  }
+
+  /** Makes room for a line of its own, such as an unreadable record. */
+  clear() {
+    if (!this.visible) return;
+    this.stream.write('\r\x1b[K');
+    this.visible = false;
+  }
+
+  finish(counts: Counts) {
+    if (this.shown) this.stream.write(`\r\x1b[K${describe(counts)}\n`);
+  }
+}
+
+const describe = (counts: Counts) =>
+  `sarwatch classify: ${counts.records} records, ${counts.unreadable} unreadable, ` +
+  `${(counts.bytesRead / 1e6).toFixed(1)} MB read`;
