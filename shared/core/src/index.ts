@@ -14,6 +14,7 @@ export * from './operation/application-policy.js';
 export * from './operation/classify-sar-operation.js';
 export * from './reader/json-value-splitter.js';
 export * from './reader/read-records.js';
+export * from './reader/split-value.js';
 export * from './risk/assess-risk.js';
 export * from './source/classify-client.js';
 export * from './source/classify-source.js';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JsonValueSplitter, type JsonValueSplitterOptions, type SplitMode } from './json-value-splitter.js';
+import { JsonValueSplitter } from './json-value-splitter.js';
+import type { JsonValueSplitterOptions, SplitMode } from './split-value.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -20,81 +20,46 @@
  * Only the bytes of the value being read are kept between chunks, and no more than `maxValueBytes` of them.
  */
 
-/** Why a value could not be cut out cleanly. The caller turns every kind but `oversize` into invalid JSON. */
-export type SplitFaultKind = 'oversize' | 'unterminated' | 'newline-in-string' | 'unclosed-array';
+import {
+  BYTE_ORDER_MARK,
+  CLOSE_BRACKET,
+  COMMA,
+  EMPTY,
+  isBlank,
+  NEWLINE,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+} from './json-bytes.js';
+import { RecordsPrefix, RecordsTail } from './records-wrapper.js';
+import {
+  DEFAULT_MAX_VALUE_BYTES,
+  type JsonValueSplitterOptions,
+  type SplitFault,
+  type SplitMode,
+  type SplitValue,
+} from './split-value.js';
+import { ValueCollector } from './value-collector.js';
+import { ValueScanner } from './value-scanner.js';
 
-export interface SplitFault {
-  kind: SplitFaultKind;
-  message: string;
-}
-
-export interface SplitValue {
-  /** 1-based order of the value in the input, counting faulty ones. */
-  index: number;
-  /** 1-based line of the value's first byte. */
-  line: number;
-  /**
-   * The value's bytes, empty when it is oversize. They may view the chunk given to `push`: use them before the
-   * next `push`, or copy them.
-   */
-  bytes: Uint8Array;
-  /** The value's length in the input, counted even when its bytes were not kept. */
-  size: number;
-  fault: SplitFault | null;
-}
-
-export type SplitMode = 'records' | 'array' | 'values';
-
-export interface JsonValueSplitterOptions {
-  /** A longer value is skipped and reported as oversize, so one hostile value cannot exhaust memory. */
-  maxValueBytes?: number;
-}
-
-export const DEFAULT_MAX_VALUE_BYTES = 64 * 1024 * 1024;
-
-const NEWLINE = 0x0a;
-const CARRIAGE_RETURN = 0x0d;
-const TAB = 0x09;
-const SPACE = 0x20;
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_BRACKET = 0x5b;
-const BACKSLASH = 0x5c;
-const CLOSE_BRACKET = 0x5d;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-
-const EMPTY = new Uint8Array(0);
-const BYTE_ORDER_MARK = new Uint8Array([0xef, 0xbb, 0xbf]);
-const RECORDS = new Uint8Array([0x52, 0x65, 0x63, 0x6f, 0x72, 0x64, 0x73]); // "Records"
-
-// Where the splitter is. The first four collect a value's bytes.
-const VALUE = 0; // inside an object or array value, outside strings
-const STRING = 1; // inside a string of a value
-const SCALAR = 2; // a value that is neither object, array nor string: a number, a literal, or junk
-const PREFIX = 3; // the first bytes of a top-level object that may turn out to be `{"Records":[`
-const START = 4; // before the first byte: a byte order mark may come
-const TOP = 5; // between top-level documents
-const ARRAY = 6; // inside the array being split, between elements
-const TAIL = 7; // after the Records array, inside the rest of its log file object
-const RESYNC = 8; // after a broken value: skipping to a line that starts with `{` or `[`
-const ENDED = 9;
-
-// Steps of PREFIX: 0 after `{`; 1-7 inside the key after that many letters of Records; 8 expects the closing
-// quote; 9 expects the colon; 10 expects the bracket. Whitespace may come at 0, 9 and 10.
-const KEY_CLOSED = 8;
-
-const isBlank = (byte: number | undefined) => byte === SPACE || byte === TAB || byte === CARRIAGE_RETURN;
+// Where the splitter is. The first two collect a value's bytes.
+const VALUE = 0; // inside a value, which the scanner follows
+const PREFIX = 1; // the first bytes of a top-level object that may turn out to be `{"Records":[`
+const START = 2; // before the first byte: a byte order mark may come
+const TOP = 3; // between top-level documents
+const ARRAY = 4; // inside the array being split, between elements
+const TAIL = 5; // after the Records array, inside the rest of its log file object
+const RESYNC = 6; // after a broken value: skipping to a line that starts with `{` or `[`
+const ENDED = 7;
 
 export class JsonValueSplitter {
-  private readonly maxValueBytes: number;
+  private readonly values: ValueCollector;
+  private readonly scanner = new ValueScanner();
+  private readonly recordsPrefix = new RecordsPrefix();
+  private readonly recordsTail = new RecordsTail();
   private detected: SplitMode | null = null;
   private state = START;
   private line = 1;
-  private count = 0;
   private chunk: Uint8Array = EMPTY;
-  private out: SplitValue[] = [];
   /** The last byte of the previous chunk, to know whether a chunk begins a line. */
   private lastByte = NEWLINE;
   private bomBytes = 0;
@@ -102,18 +67,9 @@ export class JsonValueSplitter {
   private inArray = false;
   /** That array is the Records array of a CloudTrail log file, whose object must be closed after it. */
   private arrayIsRecords = false;
-  private valueStart = 0;
-  private valueLine = 0;
-  private parts: Uint8Array[] = [];
-  private partsBytes = 0;
-  private depth = 0;
-  private escaped = false;
-  private prefixStep = 0;
-  private tailDepth = 0;
-  private tailInString = false;
 
   constructor(options: JsonValueSplitterOptions = {}) {
-    this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
+    this.values = new ValueCollector(options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES);
   }
 
   /** The shape decided by the first document; null until it is known. */
@@ -123,20 +79,18 @@ export class JsonValueSplitter {
 
   /** The bytes held between chunks: those of the value being read, never more than the limit. */
   get bufferedBytes(): number {
-    let total = 0;
-    for (const part of this.parts) total += part.length;
-    return total;
+    return this.values.heldBytes;
   }
 
   /** Reads one more chunk and returns the values it completes, in input order. */
   push(chunk: Uint8Array): SplitValue[] {
     if (this.state === ENDED) throw new Error('JsonValueSplitter: push after end');
     this.chunk = chunk;
-    this.valueStart = 0; // a value in progress goes on from the chunk's first byte
+    this.values.nextChunk();
     const length = chunk.length;
     let at = 0;
     while (at < length) at = this.step(at);
-    if (this.collecting()) this.keep(length);
+    if (this.state <= PREFIX) this.values.keep(chunk); // a value goes on into the next chunk
     if (length > 0) this.lastByte = chunk[length - 1] as number;
     return this.flush();
   }
@@ -145,21 +99,19 @@ export class JsonValueSplitter {
   end(): SplitValue[] {
     if (this.state === ENDED) return [];
     this.chunk = EMPTY;
-    this.valueStart = 0;
+    this.values.nextChunk();
     const state = this.state;
     this.state = ENDED;
     if (state === START && this.bomBytes > 0) {
-      this.begin(0, false);
-      this.parts = [BYTE_ORDER_MARK.slice(0, this.bomBytes)];
-      this.partsBytes = this.bomBytes;
+      this.values.begin(0, this.line, BYTE_ORDER_MARK.slice(0, this.bomBytes));
       this.finish(0, null);
-    } else if (state === VALUE || state === STRING || state === PREFIX) {
+    } else if (state === VALUE && this.scanner.inScalar) {
+      this.finish(0, null);
+      if (this.inArray) this.values.unclosedArray(this.line);
+    } else if (state === VALUE || state === PREFIX) {
       this.finish(0, { kind: 'unterminated', message: 'the input ends inside this value' });
-    } else if (state === SCALAR) {
-      this.finish(0, null);
-      if (this.inArray) this.unclosedArray();
     } else if (state === ARRAY) {
-      this.unclosedArray();
+      this.values.unclosedArray(this.line);
     }
     return this.flush();
   }
@@ -168,10 +120,6 @@ export class JsonValueSplitter {
     switch (this.state) {
       case VALUE:
         return this.value(at);
-      case STRING:
-        return this.string(at);
-      case SCALAR:
-        return this.scalar(at);
       case PREFIX:
         return this.prefix(at);
       case START:
@@ -187,161 +135,50 @@ export class JsonValueSplitter {
     }
   }
 
+  /** Inside a value, which the scanner follows: what stops it decides where reading goes on. */
   private value(at: number): number {
-    const chunk = this.chunk;
-    const length = chunk.length;
-    for (let i = at; i < length; i++) {
-      switch (chunk[i]) {
-        case QUOTE: {
-          // Most strings are short keys and values: skip them here rather than through a change of state. Any
-          // string this loop cannot settle on its own (cut by the chunk's end, or broken) goes to string().
-          let end = i + 1;
-          for (; end < length; end++) {
-            const byte = chunk[end];
-            if (byte === QUOTE || byte === NEWLINE) break;
-            if (byte === BACKSLASH) {
-              if (end + 1 >= length || chunk[end + 1] === NEWLINE) break;
-              end++;
-            }
-          }
-          if (end >= length || chunk[end] !== QUOTE) {
-            this.state = STRING;
-            return i + 1;
-          }
-          i = end;
-          break;
-        }
-        case OPEN_BRACE:
-        case OPEN_BRACKET:
-          // Pretty-printers indent what is nested, so an object or array at the start of a line is a new value:
-          // the current one was cut short (a truncated line of NDJSON). Else it would swallow what follows.
-          if (this.atLineStart(i)) {
-            this.finish(i, {
-              kind: 'unterminated',
-              message: `the value is not closed before line ${this.line}, which starts a new one`,
-            });
-            return this.startAfterBreak(i);
-          }
-          this.depth++;
-          break;
-        case CLOSE_BRACE:
-        case CLOSE_BRACKET:
-          if (--this.depth === 0) {
-            this.finish(i + 1, null);
-            this.state = this.inArray ? ARRAY : TOP;
-            return i + 1;
-          }
-          break;
-        case NEWLINE:
-          this.line++;
-          break;
-      }
+    const scanner = this.scanner;
+    const end = scanner.scan(this.chunk, at, this.lastByte);
+    this.line += scanner.newlines;
+    switch (scanner.stop) {
+      case 'more':
+        return end;
+      case 'end':
+        this.finish(end, null);
+        this.state = this.inArray ? ARRAY : TOP;
+        return end;
+      case 'new-value':
+        this.finish(end, {
+          kind: 'unterminated',
+          message: `the value is not closed before line ${this.line}, which starts a new one`,
+        });
+        return this.startAfterBreak(end);
+      default:
+        // A raw line break inside a string: the value is broken, most likely cut short. RESYNC counts the line break.
+        this.finish(end, { kind: 'newline-in-string', message: `line ${this.line} ends inside a string` });
+        this.state = RESYNC;
+        return end;
     }
-    return length;
   }
 
-  private string(at: number): number {
-    const chunk = this.chunk;
-    const length = chunk.length;
-    let i = at;
-    if (this.escaped) {
-      this.escaped = false;
-      if (chunk[i] === NEWLINE) return this.newlineInString(i);
-      i++;
-    }
-    for (; i < length; i++) {
-      const byte = chunk[i];
-      if (byte === QUOTE) {
-        if (this.depth > 0) {
-          this.state = VALUE;
-        } else {
-          this.finish(i + 1, null);
-          this.state = this.inArray ? ARRAY : TOP;
-        }
-        return i + 1;
-      }
-      if (byte === BACKSLASH) {
-        if (i + 1 === length) {
-          this.escaped = true;
-          return length;
-        }
-        if (chunk[i + 1] === NEWLINE) return this.newlineInString(i + 1);
-        i++;
-      } else if (byte === NEWLINE) {
-        return this.newlineInString(i);
-      }
-    }
-    return length;
-  }
-
-  /** A raw line break is never valid inside a JSON string: the value is broken, most likely cut short. */
-  private newlineInString(at: number): number {
-    this.finish(at, { kind: 'newline-in-string', message: `line ${this.line} ends inside a string` });
-    this.line++;
-    this.state = RESYNC;
-    return at + 1;
-  }
-
-  /** Numbers, literals and junk: to the end of the line at the top level, to `,` or `]` in an array. */
-  private scalar(at: number): number {
-    const chunk = this.chunk;
-    const length = chunk.length;
-    if (!this.inArray) {
-      const newline = chunk.indexOf(NEWLINE, at);
-      if (newline === -1) return length;
-      this.finish(newline, null);
-      this.line++;
-      this.state = TOP;
-      return newline + 1;
-    }
-    for (let i = at; i < length; i++) {
-      const byte = chunk[i];
-      if (byte === COMMA || byte === CLOSE_BRACKET || byte === NEWLINE) {
-        this.finish(i, null);
-        this.state = ARRAY;
-        return i;
-      }
-    }
-    return length;
-  }
-
-  /** Matches `{ "Records" : [` one byte at a time, as it may be cut anywhere by chunk boundaries. */
+  /** After a top-level `{`, while it may still turn out to begin `{"Records":[`. */
   private prefix(at: number): number {
-    const chunk = this.chunk;
-    const length = chunk.length;
-    for (let i = at; i < length; i++) {
-      const byte = chunk[i];
-      const step = this.prefixStep;
-      if (step === 0 || step > KEY_CLOSED) {
-        if (byte === NEWLINE) {
-          this.line++;
-          continue;
-        }
-        if (isBlank(byte)) continue;
-      }
-      if (
-        (step === 0 && byte === QUOTE) ||
-        (step > 0 && step < KEY_CLOSED && byte === RECORDS[step - 1]) ||
-        (step === KEY_CLOSED && byte === QUOTE) ||
-        (step === KEY_CLOSED + 1 && byte === COLON)
-      ) {
-        this.prefixStep++;
-      } else if (step === KEY_CLOSED + 2 && byte === OPEN_BRACKET) {
-        this.detected = 'records';
-        this.parts = [];
-        this.partsBytes = 0;
-        this.inArray = true;
-        this.arrayIsRecords = true;
-        this.state = ARRAY;
-        return i + 1;
-      } else {
-        // An ordinary object: carry on as a value from this byte, inside the key if the mismatch is there.
-        this.detected ??= 'values';
-        this.state = step > 0 && step <= KEY_CLOSED ? STRING : VALUE;
-        return i;
-      }
+    const prefix = this.recordsPrefix;
+    const end = prefix.match(this.chunk, at);
+    this.line += prefix.newlines;
+    if (prefix.result === 'matched') {
+      this.detected = 'records';
+      this.values.drop();
+      this.inArray = true;
+      this.arrayIsRecords = true;
+      this.state = ARRAY;
+    } else if (prefix.result === 'mismatch') {
+      // An ordinary object: carry on as a value from this byte, inside the key if the mismatch is there.
+      this.detected ??= 'values';
+      if (prefix.inKey) this.scanner.enterString();
+      this.state = VALUE;
     }
-    return length;
+    return end;
   }
 
   private start(at: number): number {
@@ -352,12 +189,11 @@ export class JsonValueSplitter {
     }
     this.state = TOP;
     if (this.bomBytes === 0) return at;
-    // The bytes held back were not a byte order mark after all: they begin a junk value.
+    // The bytes held back were not a byte order mark after all: they begin a junk value, a scalar whatever follows.
     this.detected = 'values';
-    this.begin(at, false);
-    this.parts = [BYTE_ORDER_MARK.slice(0, this.bomBytes)];
-    this.partsBytes = this.bomBytes;
-    this.state = SCALAR;
+    this.values.begin(at, this.line, BYTE_ORDER_MARK.slice(0, this.bomBytes));
+    this.scanner.begin(BYTE_ORDER_MARK[0] as number, false);
+    this.state = VALUE;
     return at;
   }
 
@@ -402,9 +238,7 @@ export class JsonValueSplitter {
     this.inArray = false;
     if (this.arrayIsRecords) {
       this.state = TAIL;
-      this.tailDepth = 1;
-      this.tailInString = false;
-      this.escaped = false;
+      this.recordsTail.restart();
     } else {
       this.state = TOP;
     }
@@ -413,29 +247,11 @@ export class JsonValueSplitter {
 
   /** Skips whatever follows the Records array up to the end of its object; a log file has nothing there. */
   private tail(at: number): number {
-    const chunk = this.chunk;
-    const length = chunk.length;
-    for (let i = at; i < length; i++) {
-      const byte = chunk[i];
-      if (byte === NEWLINE) this.line++;
-      if (this.tailInString) {
-        if (this.escaped) this.escaped = false;
-        else if (byte === BACKSLASH) this.escaped = true;
-        else if (byte === QUOTE) this.tailInString = false;
-      } else if (byte === QUOTE) {
-        this.tailInString = true;
-      } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
-        if (this.atLineStart(i)) {
-          this.state = TOP;
-          return i;
-        }
-        this.tailDepth++;
-      } else if ((byte === CLOSE_BRACE || byte === CLOSE_BRACKET) && --this.tailDepth === 0) {
-        this.state = TOP;
-        return i + 1;
-      }
-    }
-    return length;
+    const tail = this.recordsTail;
+    const end = tail.skip(this.chunk, at, this.lastByte);
+    this.line += tail.newlines;
+    if (tail.result !== 'inside') this.state = TOP;
+    return end;
   }
 
   /** After a broken value, the next value is taken to be the next line that starts with `{` or `[`. */
@@ -450,7 +266,7 @@ export class JsonValueSplitter {
         i++;
         continue;
       }
-      if (this.atLineStart(i)) {
+      if ((i > 0 ? chunk[i - 1] : this.lastByte) === NEWLINE) {
         if (byte === OPEN_BRACE || byte === OPEN_BRACKET) return this.startAfterBreak(i);
         if (byte === CLOSE_BRACKET && this.inArray) return this.closeArray(i);
       }
@@ -466,93 +282,23 @@ export class JsonValueSplitter {
   }
 
   private startValue(at: number, inArray: boolean): number {
-    const byte = this.chunk[at];
-    this.begin(at, inArray);
-    if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
-      this.depth = 1;
-      const mayBeLogFile =
-        byte === OPEN_BRACE && !inArray && (this.detected === null || this.detected === 'records');
-      this.state = mayBeLogFile ? PREFIX : VALUE;
-      this.prefixStep = 0;
-    } else if (byte === QUOTE) {
-      this.depth = 0;
-      this.escaped = false;
-      this.state = STRING;
-    } else {
-      this.state = SCALAR;
-    }
+    const byte = this.chunk[at] as number;
+    this.inArray = inArray;
+    this.values.begin(at, this.line);
+    this.scanner.begin(byte, inArray);
+    const mayBeLogFile =
+      byte === OPEN_BRACE && !inArray && (this.detected === null || this.detected === 'records');
+    if (mayBeLogFile) this.recordsPrefix.restart();
+    this.state = mayBeLogFile ? PREFIX : VALUE;
     return at + 1;
   }
 
-  private begin(at: number, inArray: boolean) {
-    this.inArray = inArray;
-    this.valueStart = at;
-    this.valueLine = this.line;
-    this.parts = [];
-    this.partsBytes = 0;
-    this.escaped = false;
-  }
-
-  private collecting(): boolean {
-    return this.state <= PREFIX;
-  }
-
-  /** At the end of a chunk: keeps the current value's bytes so far, unless it is already over the limit. */
-  private keep(end: number) {
-    const length = end - this.valueStart;
-    if (length === 0) return;
-    const total = this.partsBytes + length;
-    if (total <= this.maxValueBytes) this.parts.push(this.chunk.slice(this.valueStart, end));
-    else this.parts = [];
-    this.partsBytes = total;
-  }
-
   private finish(end: number, fault: SplitFault | null) {
-    const size = this.partsBytes + end - this.valueStart;
-    let bytes: Uint8Array;
-    if (size > this.maxValueBytes) {
-      bytes = EMPTY;
-      fault = {
-        kind: 'oversize',
-        message: `the value is ${size} bytes${fault ? ' and broken' : ''}, the limit is ${this.maxValueBytes}`,
-      };
-    } else if (this.parts.length === 0) {
-      bytes = this.chunk.subarray(this.valueStart, end);
-    } else {
-      bytes = new Uint8Array(size);
-      let offset = 0;
-      for (const part of this.parts) {
-        bytes.set(part, offset);
-        offset += part.length;
-      }
-      bytes.set(this.chunk.subarray(this.valueStart, end), offset);
-    }
-    this.parts = [];
-    this.partsBytes = 0;
-    this.out.push({ index: ++this.count, line: this.valueLine, bytes, size, fault });
-  }
-
-  private unclosedArray() {
-    this.out.push({
-      index: ++this.count,
-      line: this.line,
-      bytes: EMPTY,
-      size: 0,
-      fault: {
-        kind: 'unclosed-array',
-        message: 'the input ends before the array is closed: records after this point may be missing',
-      },
-    });
-  }
-
-  private atLineStart(at: number): boolean {
-    return (at > 0 ? this.chunk[at - 1] : this.lastByte) === NEWLINE;
+    this.values.finish(this.chunk, end, fault);
   }
 
   private flush(): SplitValue[] {
-    const out = this.out;
-    this.out = [];
     this.chunk = EMPTY;
-    return out;
+    return this.values.take();
   }
 }

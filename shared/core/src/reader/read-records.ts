@@ -1,11 +1,7 @@
 import type { DeadLetterReason } from '../decode/dead-letter-reason.js';
 import { type DecodeResult, decodeRecord } from '../decode/decode-record.js';
-import {
-  DEFAULT_MAX_VALUE_BYTES,
-  JsonValueSplitter,
-  type SplitFaultKind,
-  type SplitValue,
-} from './json-value-splitter.js';
+import { JsonValueSplitter } from './json-value-splitter.js';
+import { DEFAULT_MAX_VALUE_BYTES, type SplitFaultKind, type SplitValue } from './split-value.js';
 
 /** Where a record is in its input, to name it in an error: its 1-based order and the line it starts on. */
 export interface RecordPosition {
