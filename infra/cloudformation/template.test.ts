@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const read = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
+
+describe('the CloudFormation template', () => {
+  const template = read('./sarwatch.template.json');
+  const rule = template.Resources.SarCloudTrailRule.Properties;
+
+  it('uses the one event pattern file, unchanged', () => {
+    expect(rule.EventPattern).toEqual(read('../eventbridge/sar-cloudtrail-pattern.json'));
+  });
+
+  it('delivers read-only calls too unless told otherwise, and keeps each account in order', () => {
+    expect(template.Parameters.RuleState.Default).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+    expect(rule.Targets[0].KinesisParameters.PartitionKeyPath).toBe('$.account');
+  });
+});
