@@ -51,7 +51,7 @@ function corrupt(kind: MalformationKind, rng: Rng, envelope: EventBridgeEnvelope
   const detail = isObject(envelope.detail) ? envelope.detail : {};
   switch (kind) {
     case 'invalid-json': {
-      // Cut inside the object: any proper prefix of a JSON object is unterminated, hence never valid JSON.
+      // Cut inside the object. Every proper prefix of a JSON object is unterminated, hence never valid JSON.
       const text = JSON.stringify(envelope);
       return new TextEncoder().encode(text.slice(0, rng.int(Math.floor(text.length * 0.2), text.length - 2)));
     }
