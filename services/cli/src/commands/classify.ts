@@ -2,11 +2,15 @@ import { open } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
-import { enrich, type ReadRecord, type RecordPosition, RecordReader } from '@sarwatch/core';
+import {
+  DEFAULT_ENRICH_OPTIONS,
+  enrich,
+  type ReadRecord,
+  type RecordPosition,
+  RecordReader,
+} from '@sarwatch/core';
 import { type Command, EXIT_USAGE } from '../command.js';
 
-/** The enricher's limit too: one event stays far below Kafka's message size however long its template. */
-const MAX_TEXT_LENGTH = 16_384;
 const READ_CHUNK_BYTES = 64 * 1024;
 const PROGRESS_INTERVAL_MS = 250;
 const MAX_MESSAGE_LENGTH = 300;
@@ -74,7 +78,8 @@ async function classify(input: Readable, stdout: NodeJS.WriteStream, stderr: Nod
         continue;
       }
       try {
-        const event = enrich(result.record, { maxTextLength: MAX_TEXT_LENGTH, serializedLength: size });
+        const event = enrich(result.record, { ...DEFAULT_ENRICH_OPTIONS, serializedLength: size });
+        // Not serializeEvent: reusing a pretty-printed input record's text would put line breaks in a line format.
         events += `${JSON.stringify(event)}\n`;
       } catch (error) {
         counts.unreadable++;
