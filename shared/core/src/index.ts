@@ -12,6 +12,7 @@ export * from './identity/classify-identity.js';
 export * from './identity/credential.js';
 export * from './operation/application-policy.js';
 export * from './operation/classify-sar-operation.js';
+export * from './pattern/index.js';
 export * from './reader/json-value-splitter.js';
 export * from './reader/read-records.js';
 export * from './reader/split-value.js';

@@ -1,0 +1,98 @@
+import type { Scalar } from './matchers.js';
+import type { KeyStep } from './paths.js';
+
+/**
+ * Which element of which array of the event a value sits in, for every array on the way to it. Only elements that are
+ * objects or arrays count, as in Event Ruler: the scalars of one array are all "the same place".
+ */
+export type Membership = ReadonlyArray<{ readonly array: readonly unknown[]; readonly index: number }>;
+
+export interface Occurrence {
+  readonly value: Scalar;
+  readonly membership: Membership;
+}
+
+const NONE: Membership = [];
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function scalarOf(value: unknown): { value: Scalar } | null {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return { value };
+    default:
+      return value === null ? { value: null } : null;
+  }
+}
+
+/** Leaf values at the end of the path: scalars, and the scalars inside arrays (nested arrays included). */
+function collectLeaves(node: unknown, membership: Membership, out: Occurrence[]): void {
+  const scalar = scalarOf(node);
+  if (scalar !== null) {
+    out.push({ value: scalar.value, membership });
+    return;
+  }
+  if (!Array.isArray(node)) return; // an object here is not a leaf: `exists` only sees leaves
+  for (let index = 0; index < node.length; index++) {
+    const element: unknown = node[index];
+    if (Array.isArray(element)) collectLeaves(element, [...membership, { array: node, index }], out);
+    else {
+      const inner = scalarOf(element);
+      if (inner !== null) out.push({ value: inner.value, membership });
+    }
+  }
+}
+
+function walk(
+  node: unknown,
+  steps: readonly KeyStep[][],
+  at: number,
+  membership: Membership,
+  out: Occurrence[],
+): void {
+  if (at === steps.length) {
+    collectLeaves(node, membership, out);
+    return;
+  }
+  if (Array.isArray(node)) {
+    // Arrays on the way are crossed: each object (or array) element is searched for the rest of the path.
+    for (let index = 0; index < node.length; index++) {
+      const element: unknown = node[index];
+      if (typeof element === 'object' && element !== null) {
+        walk(element, steps, at, [...membership, { array: node, index }], out);
+      }
+    }
+    return;
+  }
+  if (!isPlainObject(node)) return;
+  for (const step of steps[at] ?? []) {
+    if (Object.hasOwn(node, step.key)) walk(node[step.key], steps, step.to, membership, out);
+  }
+}
+
+/** Every value an event holds for one pattern field, with where it sits in the event's arrays. */
+export function occurrences(event: Record<string, unknown>, steps: readonly KeyStep[][]): Occurrence[] {
+  const out: Occurrence[] = [];
+  walk(event, steps, 0, NONE, out);
+  return out;
+}
+
+/** Event Ruler's array consistency: two values may be used together unless they sit in different elements of one array. */
+export function consistent(chosen: Membership, candidate: Membership): boolean {
+  for (const position of candidate) {
+    for (const earlier of chosen) {
+      if (earlier.array === position.array && earlier.index !== position.index) return false;
+    }
+  }
+  return true;
+}
+
+export function merge(chosen: Membership, candidate: Membership): Membership {
+  if (candidate.length === 0) return chosen;
+  if (chosen.length === 0) return candidate;
+  const added = candidate.filter((position) => !chosen.some((earlier) => earlier.array === position.array));
+  return added.length === 0 ? chosen : [...chosen, ...added];
+}
