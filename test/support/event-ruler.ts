@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { defaultCacheDir, findRepoRoot } from '@sarwatch/devstack';
-import { completeMarker, ensureMavenJars, isNotFound, jarsIn, runCommand, runOrThrow } from './maven-jars.js';
+import { type DevstackLog, defaultCacheDir, ensureMavenJars, findRepoRoot } from '@sarwatch/devstack';
+import { completeMarker, isNotFound, jarsIn, runCommand, runOrThrow } from './java-build.js';
 
 /** The Event Ruler release the oracle runs: the open-source matching engine behind EventBridge. */
 export const EVENT_RULER_VERSION = '2.0.1';
@@ -44,12 +44,18 @@ export interface RulerOracle {
   stop(): Promise<void>;
 }
 
+// Progress lines would only clutter the test report; failures still throw with Maven's output.
+const quietLog: DevstackLog = { info: () => {}, warn: () => {} };
+
 /** Event Ruler's jars (with jackson and fastdoubleparser) in `<cache>/event-ruler/lib`, fetched once. */
 export function ensureEventRulerJars(cacheDir: string = defaultCacheDir()): Promise<string> {
-  return ensureMavenJars(join(cacheDir, 'event-ruler'), {
-    groupId: 'software.amazon.event.ruler',
-    artifactId: 'event-ruler',
-    version: EVENT_RULER_VERSION,
+  return ensureMavenJars({
+    home: join(cacheDir, 'event-ruler'),
+    artifacts: [
+      { groupId: 'software.amazon.event.ruler', artifactId: 'event-ruler', version: EVENT_RULER_VERSION },
+    ],
+    purpose: `Event Ruler ${EVENT_RULER_VERSION}`,
+    log: quietLog,
   });
 }
 
@@ -65,10 +71,11 @@ async function hasJavac(): Promise<boolean> {
 /** `javac` when there is one, else ECJ run by `java`, fetched once into `<cache>/event-ruler/compiler`. */
 async function javaCompiler(cacheDir: string): Promise<{ command: string; args: string[] }> {
   if (await hasJavac()) return { command: 'javac', args: [] };
-  const libDir = await ensureMavenJars(join(cacheDir, 'event-ruler', 'compiler'), {
-    groupId: 'org.eclipse.jdt',
-    artifactId: 'ecj',
-    version: ECJ_VERSION,
+  const libDir = await ensureMavenJars({
+    home: join(cacheDir, 'event-ruler', 'compiler'),
+    artifacts: [{ groupId: 'org.eclipse.jdt', artifactId: 'ecj', version: ECJ_VERSION }],
+    purpose: 'the Eclipse Java compiler',
+    log: quietLog,
   });
   return { command: 'java', args: ['-jar', join(libDir, `ecj-${ECJ_VERSION}.jar`), '-17', '-nowarn'] };
 }

@@ -1,5 +1,6 @@
 export { ChildProcesses, defaultChildProcesses } from './children.js';
 export { DEVSTACK_ERROR_CODES, DevstackError, type DevstackErrorCode, isDevstackError } from './errors.js';
+export { type CommandResult, runCommand } from './exec.js';
 export { type StartKafkaOptions, startKafka } from './kafka.js';
 export {
   type EnsureKafkaDistributionOptions,
@@ -9,6 +10,7 @@ export {
 } from './kafka-distribution.js';
 export { type StartKinesisOptions, startKinesis } from './kinesis.js';
 export type { DevstackLog } from './log.js';
+export { type EnsureMavenJarsOptions, ensureMavenJars, type MavenArtifact } from './maven-jars.js';
 export { defaultCacheDir, findRepoRoot } from './repo-root.js';
 export type { RunningProcess } from './running-process.js';
 export { type EnsureStreamOptions, ensureStream } from './stream.js';
