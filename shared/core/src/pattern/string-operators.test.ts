@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { compilePattern } from './compile.js';
+import { describe } from 'vitest';
+import { ec2Event, table, withDetail } from '../../test-support/pattern-table.js';
 
 /**
  * Comparison operators, positive and negative. Patterns and events come from the EventBridge User Guide pages
@@ -7,35 +7,6 @@ import { compilePattern } from './compile.js';
  * eb-event-patterns-content-based-filtering: "Content filtering in Amazon EventBridge event patterns") and from the
  * Event Ruler README ("Ruler by Example"), whose sample event is the one below.
  */
-const ec2Event = {
-  version: '0',
-  id: 'ddddd4-aaaa-7777-4444-345dd43cc333',
-  'detail-type': 'EC2 Instance State-change Notification',
-  source: 'aws.ec2',
-  account: '012345679012',
-  time: '2017-10-02T16:24:49Z',
-  region: 'us-east-1',
-  resources: ['arn:aws:ec2:us-east-1:123456789012:instance/i-000000aaaaaa00000'],
-  detail: {
-    'c-count': 5,
-    'd-count': 3,
-    'x-limit': 301.8,
-    'source-ip': '10.0.0.33',
-    'instance-id': 'i-000000aaaaaa00000',
-    state: 'running',
-  },
-};
-
-/** The sample event with `detail` replaced. */
-const withDetail = (detail: Record<string, unknown>) => ({ ...ec2Event, detail });
-
-type Row = [name: string, pattern: unknown, event: unknown, expected: boolean];
-
-const table = (rows: Row[]) =>
-  it.each(rows)('%s', (_name, pattern, event, expected) => {
-    expect(compilePattern(pattern).matches(event)).toBe(expected);
-  });
-
 describe('exact values (eb-event-patterns, "Matching event values")', () => {
   table([
     ['string in the list', { source: ['aws.ec2', 'aws.fargate'] }, ec2Event, true],
