@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadFixture } from '../test-support/load-fixture.js';
+import { envelopedFixture, loadFixture } from '../test-support/load-fixture.js';
 import { CloudTrailRecordSchema } from './cloudtrail/record.js';
 import { EnrichedEventSchema } from './contract/enriched-event.js';
 import { decodeRecord } from './decode/decode-record.js';
@@ -72,18 +72,7 @@ describe('enrich', () => {
   });
 
   describe('serializeEvent', () => {
-    const record = loadFixture('cloudtrail/root-console-create-application.json').record;
-    const envelope = {
-      version: '0',
-      id: 'e0000000-0000-4000-8000-000000000000',
-      'detail-type': 'AWS API Call via CloudTrail',
-      source: 'aws.serverlessrepo',
-      account: '999999999999',
-      time: '2018-07-30T17:37:37Z',
-      region: 'us-east-1',
-      resources: [],
-      detail: record,
-    };
+    const { record, envelope } = envelopedFixture();
     const encode = (value: unknown, space?: number) =>
       new TextEncoder().encode(JSON.stringify(value, null, space));
 

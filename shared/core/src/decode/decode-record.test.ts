@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { loadFixture } from '../../test-support/load-fixture.js';
+import { envelopedFixture } from '../../test-support/load-fixture.js';
 import { decodeRecord, decodeValue } from './decode-record.js';
 
 const encode = (value: unknown) =>
   new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
 const options = { maxRecordBytes: 64 * 1024 };
-const { record } = loadFixture('cloudtrail/root-console-create-application.json');
-const envelope = {
-  version: '0',
-  id: '6f7a2d1e-0000-4000-8000-000000000000',
-  'detail-type': 'AWS API Call via CloudTrail',
-  source: 'aws.serverlessrepo',
-  account: '999999999999',
-  time: '2018-07-30T17:37:37Z',
-  region: 'us-east-1',
-  resources: [],
-  detail: record,
-};
+const { record, envelope } = envelopedFixture();
 
 describe('decodeRecord', () => {
   it('accepts an EventBridge envelope and keeps it beside the record', () => {

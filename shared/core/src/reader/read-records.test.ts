@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { loadFixture } from '../../test-support/load-fixture.js';
+import { envelopedFixture } from '../../test-support/load-fixture.js';
 import { type ReadRecord, RecordReader } from './read-records.js';
 
 const encoder = new TextEncoder();
-const { record } = loadFixture('cloudtrail/root-console-create-application.json');
-const envelope = {
-  version: '0',
-  id: '6f7a2d1e-0000-4000-8000-000000000000',
-  'detail-type': 'AWS API Call via CloudTrail',
-  source: 'aws.serverlessrepo',
-  account: '999999999999',
-  time: '2018-07-30T17:37:37Z',
-  region: 'us-east-1',
-  resources: [],
-  detail: record,
-};
+const { record, envelope } = envelopedFixture();
 
 function readAll(chunks: (string | Uint8Array)[], maxRecordBytes?: number): ReadRecord[] {
   const reader = new RecordReader(maxRecordBytes === undefined ? {} : { maxRecordBytes });
