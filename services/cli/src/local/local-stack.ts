@@ -8,9 +8,10 @@ import {
   type RunningProcess,
   startKafka,
   startKinesis,
+  terminate,
 } from '@sarwatch/devstack';
 import { createEventGenerator, KinesisFeeder } from '@sarwatch/feeder';
-import { createKinesisClient, type Logger } from '@sarwatch/runtime';
+import { createKinesisClient, type Logger, sleep } from '@sarwatch/runtime';
 import { followTopics } from '../kafka/topic-follower.js';
 
 export interface LocalStackOptions {
@@ -80,7 +81,8 @@ export async function runLocalStack(
       stopFollowing().catch(() => undefined),
       new Promise((resolve) => setTimeout(resolve, 3_000)),
     ]);
-    if (enricher) await stopChild(enricher);
+    // Its own shutdown deadline is 9 s; past that, terminate() kills it.
+    if (enricher) await terminate(enricher);
     for (const process of started.reverse()) await process.stop();
   }
 }
@@ -156,13 +158,7 @@ async function reportUntilStopped(
 ): Promise<void> {
   let previous = 0;
   while (!stop.aborted) {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, REPORT_EVERY_MS);
-      stop.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await sleep(REPORT_EVERY_MS, stop);
     const rate = ((counts.events - previous) * 1000) / REPORT_EVERY_MS;
     previous = counts.events;
     log.info(
@@ -170,15 +166,6 @@ async function reportUntilStopped(
       'pipeline',
     );
   }
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 12_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 function printWhereThingsRun(
