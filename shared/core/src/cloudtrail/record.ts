@@ -1,14 +1,8 @@
 import { z } from 'zod';
 import { UserIdentitySchema } from './user-identity.js';
 
-/**
- * Caller-supplied JSON of any shape: we only need to know it is an object. A z.record would copy every key into a
- * new object, for each record, only to hand back the same content.
- */
-const JsonObjectSchema = z.custom<Record<string, unknown>>(
-  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
-  { message: 'expected an object' },
-);
+/** Caller-supplied JSON of any shape: we only need to know it is an object. */
+const JsonObjectSchema = z.looseObject({});
 
 /**
  * One CloudTrail record. Strict on the fields enrichment relies on (ids, time, source, name, region, identity),

@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import { type CloudTrailRecord, CloudTrailRecordSchema } from '../cloudtrail/record.js';
 import { type EventBridgeEnvelope, EventBridgeEnvelopeSchema } from '../eventbridge/envelope.js';
+import { compileSafeParse } from '../schema/compiled-parser.js';
 import type { DeadLetterReason } from './dead-letter-reason.js';
-import { scanJsonStructure } from './json-structure.js';
+import { depthBeyond, scanJsonStructure } from './json-structure.js';
+import { splitEnvelope } from './split-envelope.js';
 
 export type DecodedRecord = {
   ok: true;
@@ -24,6 +26,9 @@ export interface DecodeOptions {
 /** Far deeper than any CloudTrail record, far shallower than where serializers overflow their stack. */
 export const DEFAULT_MAX_NESTING_DEPTH = 128;
 
+const parseRecord = compileSafeParse(CloudTrailRecordSchema);
+const parseEnvelope = compileSafeParse(EventBridgeEnvelopeSchema);
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const reject = (reason: DeadLetterReason, message: string): RejectedRecord => ({
@@ -43,22 +48,38 @@ export function decodeRecord(bytes: Uint8Array, options: DecodeOptions): DecodeR
   } catch {
     return reject('invalid-utf8', 'record is not valid UTF-8');
   }
+  const maxDepth = options.maxNestingDepth ?? DEFAULT_MAX_NESTING_DEPTH;
+  const split = splitEnvelope(text);
+  if (split) {
+    return tooDeep(text, maxDepth) ?? withRecordJson(decodeEnvelope(split.envelope), split.detailText);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     return reject('invalid-json', error instanceof Error ? error.message : 'record is not JSON');
   }
-  // JSON.parse copes with any depth, but JSON.stringify and most consumers recurse and overflow their stack a few
-  // thousand levels down: such a record is refused here, where it is still one dead letter.
-  const enveloped = typeof value === 'object' && value !== null && 'detail' in value;
-  const structure = scanJsonStructure(text, enveloped ? 'detail' : null);
-  const maxDepth = options.maxNestingDepth ?? DEFAULT_MAX_NESTING_DEPTH;
-  if (structure.depth > maxDepth) {
-    return reject('too-deeply-nested', `JSON nests ${structure.depth} levels deep, the limit is ${maxDepth}`);
-  }
+  const deep = tooDeep(text, maxDepth);
+  if (deep) return deep;
   const decoded = decodeValue(value);
-  if (decoded.ok) decoded.recordJson = decoded.envelope ? structure.valueText : text.trim();
+  if (!decoded.ok) return decoded;
+  return withRecordJson(
+    decoded,
+    decoded.envelope ? scanJsonStructure(text, 'detail').valueText : text.trim(),
+  );
+}
+
+// JSON.parse copes with any depth, but JSON.stringify and most consumers recurse and overflow their stack a few
+// thousand levels down: such a record is refused here, where it is still one dead letter.
+function tooDeep(text: string, maxDepth: number): RejectedRecord | null {
+  const depth = depthBeyond(text, maxDepth);
+  return depth === null
+    ? null
+    : reject('too-deeply-nested', `JSON nests ${depth} levels deep, the limit is ${maxDepth}`);
+}
+
+function withRecordJson(decoded: DecodeResult, recordJson: string | null): DecodeResult {
+  if (decoded.ok) decoded.recordJson = recordJson;
   return decoded;
 }
 
@@ -68,18 +89,22 @@ export function decodeValue(value: unknown): DecodeResult {
     return reject('not-an-object', `expected a JSON object, got ${describe(value)}`);
   }
   if ('detail-type' in value || 'detail' in value) {
-    const envelope = EventBridgeEnvelopeSchema.safeParse(value);
-    if (!envelope.success) return reject('invalid-envelope', summarize(envelope.error));
-    const record = CloudTrailRecordSchema.safeParse(envelope.data.detail);
-    if (!record.success) return reject('invalid-cloudtrail-record', summarize(record.error, 'detail'));
-    return { ok: true, record: record.data, envelope: envelope.data, recordJson: null };
+    return decodeEnvelope(value);
   }
   if ('eventVersion' in value || 'eventID' in value || 'userIdentity' in value) {
-    const record = CloudTrailRecordSchema.safeParse(value);
+    const record = parseRecord(value);
     if (!record.success) return reject('invalid-cloudtrail-record', summarize(record.error));
     return { ok: true, record: record.data, envelope: null, recordJson: null };
   }
   return reject('unknown-shape', 'neither an EventBridge envelope nor a CloudTrail record');
+}
+
+function decodeEnvelope(value: object): DecodeResult {
+  const envelope = parseEnvelope(value);
+  if (!envelope.success) return reject('invalid-envelope', summarize(envelope.error));
+  const record = parseRecord(envelope.data.detail);
+  if (!record.success) return reject('invalid-cloudtrail-record', summarize(record.error, 'detail'));
+  return { ok: true, record: record.data, envelope: envelope.data, recordJson: null };
 }
 
 function describe(value: unknown): string {

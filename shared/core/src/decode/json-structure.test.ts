@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { scanJsonStructure } from './json-structure.js';
+import { depthBeyond, scanJsonStructure } from './json-structure.js';
 
 const topLevelValueText = (text: string, key: string) => scanJsonStructure(text, key).valueText;
 
@@ -45,5 +45,22 @@ describe('scanJsonStructure', () => {
       ),
       { numRuns: 2_000 },
     );
+  });
+});
+
+describe('depthBeyond', () => {
+  it('names the depth of JSON deeper than the limit, and nothing for shallower JSON', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 12 }), fc.nat(12), (value, limit) => {
+        const text = JSON.stringify(value);
+        const { depth } = scanJsonStructure(text, null);
+        expect(depthBeyond(text, limit)).toBe(depth > limit ? depth : null);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('is not fooled by brackets inside strings', () => {
+    expect(depthBeyond(JSON.stringify({ text: '[{'.repeat(500) }), 128)).toBeNull();
   });
 });
