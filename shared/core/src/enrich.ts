@@ -1,5 +1,6 @@
 import type { CloudTrailRecord } from './cloudtrail/record.js';
-import type { EnrichedEvent } from './contract/enriched-event.js';
+import { compileSerializer } from './contract/compile-serializer.js';
+import { type EnrichedEvent, EnrichedEventSchema } from './contract/enriched-event.js';
 import { truncateLongText } from './detail/truncate-long-text.js';
 import { classifyIdentity } from './identity/classify-identity.js';
 import { classifySarOperation } from './operation/classify-sar-operation.js';
@@ -48,20 +49,34 @@ export function enrich(
 }
 
 /**
- * The event as JSON. When `detail` is still the record itself (nothing was truncated) and the record's original
- * text is known, that text is reused rather than serializing the parsed copy again: re-serializing the record is
- * the costliest step of the whole path. It means the same JSON value, keys in their original order.
+ * The event as JSON, the message published. When `detail` is still the record itself (nothing was truncated) and
+ * the record's original text is known, that text is reused rather than serializing the parsed copy again: it is the
+ * bulk of the message. It means the same JSON value, keys in their original order. The enrichment before it is
+ * written by a serializer compiled from the contract's schema.
  */
 export function serializeEvent(
   event: EnrichedEvent,
   record: CloudTrailRecord,
   recordJson: string | null,
 ): string {
-  if (recordJson === null || event.detail !== record) return JSON.stringify(event);
-  const { detail: _reused, ...enrichment } = event;
-  const head = JSON.stringify(enrichment);
-  return `${head.slice(0, -1)},"detail":${recordJson}}`;
+  const detailJson =
+    recordJson !== null && event.detail === record ? recordJson : JSON.stringify(event.detail);
+  // Every string of the enrichment is the record's, or a piece of one, or a constant of ours. A string that needs
+  // escaping in JSON (a quote, a backslash, a control character, a lone surrogate) is written with a backslash in
+  // JSON text, so a record whose text has none has no such string, and its strings are written as they are. Most
+  // records have none: CloudTrail escapes little besides the line breaks of templates and READMEs.
+  const enrichment =
+    recordJson !== null && !recordJson.includes('\\') ? serializeSafeEnrichment : serializeEnrichment;
+  return `${enrichment(event)},"detail":${detailJson}}`;
 }
+
+/** Every field but `detail`, whose text is mostly reused as it came. */
+const EnrichmentSchema = EnrichedEventSchema.omit({ detail: true });
+const serializeEnrichment = compileSerializer(EnrichmentSchema, { open: true });
+const serializeSafeEnrichment = compileSerializer(EnrichmentSchema, {
+  open: true,
+  stringsNeedNoEscaping: true,
+});
 
 /** The Kafka key: per-application order for SAR calls, otherwise the event itself. */
 export function eventKey(event: EnrichedEvent): string {
