@@ -68,7 +68,8 @@ export const ACTOR_RULES: readonly ActorRule[] = [
     applies: (f) => {
       if (f.type !== 'AssumedRole') return false;
       if (f.identity.sessionContext?.ec2RoleDelivery !== undefined) return true;
-      const session = f.identity.arn?.split('/').at(-1) ?? '';
+      const arn = f.identity.arn ?? '';
+      const session = arn.slice(arn.lastIndexOf('/') + 1);
       return EC2_INSTANCE_SESSION.test(session);
     },
   },

@@ -5,7 +5,13 @@ import { credentialKind } from './credential.js';
 import { principalArn, sessionName } from './principal.js';
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(IDENTITY_TYPES);
-const CONSOLE_USER_AGENTS = new Set(['console.amazonaws.com', 'signin.amazonaws.com', 'AWS Internal']);
+// An array, not a Set: a Set hashes the whole user agent, often 200 characters, where a comparison of unequal
+// strings usually stops at their lengths.
+const CONSOLE_USER_AGENTS: readonly string[] = [
+  'console.amazonaws.com',
+  'signin.amazonaws.com',
+  'AWS Internal',
+];
 
 export function identityType(raw: string | undefined): IdentityType {
   return raw !== undefined && KNOWN_TYPES.has(raw) ? (raw as IdentityType) : 'Unknown';
@@ -17,6 +23,7 @@ export function classifyIdentity(record: CloudTrailRecord): Identity {
   const type = identityType(identity.type);
   const viaConsole = isConsoleCall(record);
   const accountId = identity.accountId ?? null;
+  const { actor, actorReason } = decideActor({ type, identity, viaConsole, userAgent: record.userAgent });
   return {
     type,
     rawType: identity.type ?? null,
@@ -36,7 +43,8 @@ export function classifyIdentity(record: CloudTrailRecord): Identity {
     credential: credentialKind(identity.accessKeyId),
     viaConsole,
     invokedBy: identity.invokedBy ?? null,
-    ...decideActor({ type, identity, viaConsole, userAgent: record.userAgent }),
+    actor,
+    actorReason,
   };
 }
 
@@ -44,7 +52,7 @@ function isConsoleCall(record: CloudTrailRecord): boolean {
   const flag = record.sessionCredentialFromConsole;
   if (flag === true || flag === 'true') return true;
   if (record.eventName === 'ConsoleLogin') return true;
-  return record.userAgent !== undefined && CONSOLE_USER_AGENTS.has(record.userAgent);
+  return record.userAgent !== undefined && CONSOLE_USER_AGENTS.includes(record.userAgent);
 }
 
 /** CloudTrail says it in the session attributes, or for ConsoleLogin in `additionalEventData.MFAUsed`. */

@@ -20,16 +20,16 @@ function sourceKind(address: string | null): Source['kind'] {
   if (address.endsWith('.amazonaws.com') || address === 'AWS Internal') return 'aws-service';
   const v4 = IPV4.exec(address);
   if (v4) {
-    const octets = v4.slice(1).map(Number);
-    if (octets.some((octet) => octet > 255)) return 'unknown';
-    return isPrivateIpv4(octets) ? 'private-ip' : 'public-ip';
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    if (Math.max(a, b, Number(v4[3]), Number(v4[4])) > 255) return 'unknown';
+    return isPrivateIpv4(a, b) ? 'private-ip' : 'public-ip';
   }
   if (address.includes(':')) return isPrivateIpv6(address.toLowerCase()) ? 'private-ip' : 'public-ip';
   return 'unknown';
 }
 
 // RFC 1918 private, RFC 6598 shared (carrier-grade NAT), loopback and link-local ranges.
-function isPrivateIpv4([a = 0, b = 0]: number[]): boolean {
+function isPrivateIpv4(a: number, b: number): boolean {
   return (
     a === 10 ||
     a === 127 ||
