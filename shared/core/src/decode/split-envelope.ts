@@ -1,10 +1,6 @@
-const DETAIL_KEY = '"detail"';
-const CLOSE_OBJECT = 0x7d;
-const COLON = 0x3a;
-const COMMA = 0x2c;
-const OPEN_OBJECT = 0x7b;
+import { CLOSE_OBJECT, COLON, COMMA, isWhitespace, OPEN_OBJECT } from './json-structure.js';
 
-const isWhitespace = (code: number) => code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
+const DETAIL_KEY = '"detail"';
 
 export interface SplitEnvelope {
   /** The envelope, the same value JSON.parse would give. */
