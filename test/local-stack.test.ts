@@ -46,6 +46,7 @@ describe('sarwatch local', () => {
     await waitForOutput(local, 'first enriched event on sarwatch.events.v1', 120_000);
     const readyInMs = Date.now() - startedAt;
     expect(local.output()).toContain(`npx sarwatch tail sarwatch.events.v1`);
+    expect(local.output()).toContain('EventBridge   rule ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
 
     local.child.kill('SIGINT');
     const { code } = await local.exited;

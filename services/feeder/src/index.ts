@@ -7,3 +7,4 @@ export {
   type FeedStats,
   KinesisFeeder,
 } from './kinesis-feeder.js';
+export { type BusCounts, LocalEventBridge } from './local-event-bridge.js';

@@ -13,13 +13,17 @@ export interface FeedLog {
 
 export interface FeederOptions {
   streamName: string;
-  /** Records per second; the feeder sends in batches of up to 500, a few times a second. */
+  /**
+   * Events generated per second, the account's call rate; those the local EventBridge keeps out are not sent. The
+   * feeder sends in batches of up to 500, a few times a second.
+   */
   ratePerSecond: number;
-  /** Stop after this many records; unlimited when absent. */
+  /** Stop after generating this many events; unlimited when absent. */
   limit?: number;
 }
 
 export interface FeedStats {
+  generated: number;
   sent: number;
   retried: number;
 }
@@ -27,30 +31,35 @@ export interface FeedStats {
 const MAX_RECORDS_PER_PUT = 500;
 const TICKS_PER_SECOND = 10;
 
-/** Puts generated records into a stream at a steady rate, retrying the entries Kinesis throttles. */
+/**
+ * Puts generated records into a stream at a steady rate, retrying the entries Kinesis throttles. `next` returns
+ * null for an event that happened but is not for the stream (the rule filtered it).
+ */
 export class KinesisFeeder {
   constructor(
     private readonly client: KinesisClient,
-    private readonly next: () => FeedRecord,
+    private readonly next: () => FeedRecord | null,
     private readonly options: FeederOptions,
     private readonly log: FeedLog,
   ) {}
 
   async run(signal: AbortSignal): Promise<FeedStats> {
-    const stats: FeedStats = { sent: 0, retried: 0 };
+    const stats: FeedStats = { generated: 0, sent: 0, retried: 0 };
     const started = Date.now();
     const limit = this.options.limit ?? Number.POSITIVE_INFINITY;
-    while (!signal.aborted && stats.sent < limit) {
+    while (!signal.aborted && stats.generated < limit) {
       // Catch up to where the rate says we should be, so slow calls do not lower the average rate.
       const due = Math.min(limit, Math.floor(((Date.now() - started) / 1000) * this.options.ratePerSecond));
-      let backlog = due - stats.sent;
+      let backlog = due - stats.generated;
       while (backlog > 0 && !signal.aborted) {
         const size = Math.min(backlog, MAX_RECORDS_PER_PUT);
-        await this.put(
-          Array.from({ length: size }, () => this.next()),
-          stats,
-          signal,
-        );
+        const batch: FeedRecord[] = [];
+        for (let index = 0; index < size; index += 1) {
+          const record = this.next();
+          if (record !== null) batch.push(record);
+        }
+        stats.generated += size;
+        if (batch.length > 0) await this.put(batch, stats, signal);
         backlog -= size;
       }
       await sleep(1000 / TICKS_PER_SECOND, signal);

@@ -1,37 +1,54 @@
 import { parseArgs } from 'node:util';
+import type { RuleState } from '@sarwatch/core';
 import { ensureStream } from '@sarwatch/devstack';
 import { createEventGenerator, FeederConfigSchema, KinesisFeeder } from '@sarwatch/feeder';
 import { createKinesisClient, createLogger, listenForStop, parseEnvironment } from '@sarwatch/runtime';
 import { type Command, EXIT_USAGE } from '../command.js';
+import { LOCAL_OTHER_SERVICE_RATIO, localSarRule } from '../infra/sar-rule.js';
+import { parseRuleState } from './local.js';
 
 export const feedCommand: Command = {
   name: 'feed',
-  summary: 'put realistic SAR CloudTrail events, wrapped as EventBridge does, into a stream',
-  help: `Usage: sarwatch feed [--create-stream] [--shards N]
+  summary: 'put realistic CloudTrail events into a stream through a local EventBridge rule',
+  help: `Usage: sarwatch feed [--create-stream] [--shards N] [--rule-state STATE]
 
-Generates CloudTrail records of every Serverless Application Repository call, from a mix of identities, wraps
-each exactly as EventBridge does, and puts it into KINESIS_STREAM_NAME with EventBridge's partition key (the
-envelope id). A small share is malformed on purpose, to exercise the dead-letter path.
+Generates CloudTrail records of every Serverless Application Repository call, from a mix of identities, plus
+a few calls to other services. A local EventBridge wraps each exactly as EventBridge does and applies the
+rule's state and pattern (infra/eventbridge/sar-cloudtrail-pattern.json); matching events go into
+KINESIS_STREAM_NAME keyed by $.account, as the deployed target keys them. A small share of records is
+malformed on purpose, to exercise the dead-letter path. FEED_RATE counts generated calls, delivered or not.
 
 Options:
-  --create-stream   create the stream if it does not exist
-  --shards N        shard count when creating it (default 4)
+  --create-stream     create the stream if it does not exist
+  --shards N          shard count when creating it (default 4)
+  --rule-state STATE  ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS (default), ENABLED (write calls only)
+                      or DISABLED
 
 Environment: KINESIS_STREAM_NAME (required), KINESIS_ENDPOINT, AWS_REGION, FEED_RATE (events/s, default 20),
 FEED_SEED, FEED_MALFORMED_RATIO (default 0.01), FEED_LIMIT (stop after this many), LOG_LEVEL, LOG_FORMAT.
 `,
   async run(args) {
-    let options: { createStream: boolean; shards: number };
+    let options: { createStream: boolean; shards: number; ruleState: RuleState };
     let config: ReturnType<typeof FeederConfigSchema.parse>;
+    let bus: ReturnType<typeof localSarRule>;
     try {
       const { values } = parseArgs({
         args,
-        options: { 'create-stream': { type: 'boolean' }, shards: { type: 'string', default: '4' } },
+        options: {
+          'create-stream': { type: 'boolean' },
+          shards: { type: 'string', default: '4' },
+          'rule-state': { type: 'string', default: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' },
+        },
       });
-      options = { createStream: values['create-stream'] ?? false, shards: Number(values.shards) };
+      options = {
+        createStream: values['create-stream'] ?? false,
+        shards: Number(values.shards),
+        ruleState: parseRuleState(values['rule-state']),
+      };
       if (!Number.isInteger(options.shards) || options.shards < 1)
         throw new Error('--shards takes a whole number');
       config = parseEnvironment(FeederConfigSchema, process.env);
+      bus = localSarRule(options.ruleState);
     } catch (error) {
       process.stderr.write(`sarwatch feed: ${(error as Error).message}\n`);
       return EXIT_USAGE;
@@ -45,16 +62,17 @@ FEED_SEED, FEED_MALFORMED_RATIO (default 0.01), FEED_LIMIT (stop after this many
     const generator = createEventGenerator({
       seed: config.FEED_SEED ?? Date.now(),
       malformedRatio: config.FEED_MALFORMED_RATIO,
+      otherServiceRatio: LOCAL_OTHER_SERVICE_RATIO,
     });
     const feeder = new KinesisFeeder(
       client,
-      () => generator.next(),
+      () => bus.route(generator.next()),
       { streamName: config.KINESIS_STREAM_NAME, ratePerSecond: config.FEED_RATE, limit: config.FEED_LIMIT },
       log,
     );
     log.info({ stream: config.KINESIS_STREAM_NAME, rate: config.FEED_RATE }, 'feeding');
     const stats = await feeder.run(stop.signal);
-    log.info(stats, 'feeder stopped');
+    log.info({ ...stats, eventBridge: bus.counts }, 'feeder stopped');
     client.destroy();
     return 0;
   },

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { type RuleState, RuleStateSchema } from '@sarwatch/core';
 import { createLogger, listenForStop } from '@sarwatch/runtime';
 import { type Command, EXIT_USAGE } from '../command.js';
 import { runLocalStack } from '../local/local-stack.js';
@@ -10,8 +11,11 @@ export const localCommand: Command = {
 
 Starts a Kinesis API emulator (kinesalite) on 127.0.0.1:4567 and a single-node Kafka in KRaft mode on
 127.0.0.1:9092 (its jars are fetched once from Maven Central with Maven and cached in .cache/), creates the
-stream, starts the enricher ('sarwatch run') and feeds it realistic SAR CloudTrail events wrapped as
-EventBridge wraps them. Ctrl-C stops everything it started.
+stream, starts the enricher ('sarwatch run') and feeds it realistic CloudTrail events through a local
+EventBridge: each is wrapped as EventBridge wraps it and put through the rule's state and pattern
+(infra/eventbridge/sar-cloudtrail-pattern.json); only matching events reach the stream, keyed by $.account
+as the deployed target keys them. Calls to other services are in the mix and never reach it. Ctrl-C stops
+everything it started.
 
 When KAFKA_BROKERS or KINESIS_ENDPOINT is set, that broker or emulator is used instead of starting one.
 
@@ -20,13 +24,17 @@ Options:
   --shards N          shards of the stream (default 4)
   --stream NAME       stream name (default sarwatch-local)
   --malformed RATIO   share of malformed records fed, 0 to 1 (default 0.02)
+  --rule-state STATE  ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS (default: read-only calls too),
+                      ENABLED (write calls only) or DISABLED
   --kafka-port P      port of the broker started here (default 9092; P+1 is its controller)
   --kinesis-port P    port of the emulator started here (default 4567)
 `,
   async run(args) {
     let values: ReturnType<typeof parse>['values'];
+    let ruleState: RuleState;
     try {
       values = parse(args).values;
+      ruleState = parseRuleState(values['rule-state']);
     } catch (error) {
       process.stderr.write(`sarwatch local: ${(error as Error).message}\n`);
       return EXIT_USAGE;
@@ -61,6 +69,7 @@ Options:
         shards: numbers.shards,
         rate: numbers.rate,
         malformedRatio: numbers.malformed,
+        ruleState,
         kafkaPort: numbers.kafkaPort,
         kinesisPort: numbers.kinesisPort,
         externalBrokers: process.env.KAFKA_BROKERS || undefined,
@@ -82,7 +91,16 @@ const parse = (args: string[]) =>
       shards: { type: 'string', default: '4' },
       stream: { type: 'string' },
       malformed: { type: 'string', default: '0.02' },
+      'rule-state': { type: 'string', default: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' },
       'kafka-port': { type: 'string', default: '9092' },
       'kinesis-port': { type: 'string', default: '4567' },
     },
   });
+
+export function parseRuleState(value: string | undefined): RuleState {
+  const parsed = RuleStateSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new Error(`--rule-state must be one of ${RuleStateSchema.options.join(', ')}, got ${value}`);
+  }
+  return parsed.data;
+}

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { RuleState } from '@sarwatch/core';
 import {
   defaultCacheDir,
   defaultChildProcesses,
@@ -10,8 +11,9 @@ import {
   startKinesis,
   terminate,
 } from '@sarwatch/devstack';
-import { createEventGenerator, KinesisFeeder } from '@sarwatch/feeder';
+import { type BusCounts, createEventGenerator, KinesisFeeder } from '@sarwatch/feeder';
 import { createKinesisClient, type Logger, sleep } from '@sarwatch/runtime';
+import { LOCAL_OTHER_SERVICE_RATIO, localSarRule } from '../infra/sar-rule.js';
 import { followTopics } from '../kafka/topic-follower.js';
 
 export interface LocalStackOptions {
@@ -19,6 +21,8 @@ export interface LocalStackOptions {
   shards: number;
   rate: number;
   malformedRatio: number;
+  /** The state of the rule the local EventBridge applies: under ENABLED, read-only calls stay out of the stream. */
+  ruleState: RuleState;
   kafkaPort: number;
   kinesisPort: number;
   /** Set to use a running broker or emulator instead of starting one (KAFKA_BROKERS, KINESIS_ENDPOINT). */
@@ -47,6 +51,8 @@ export async function runLocalStack(
   let feeding: Promise<unknown> = Promise.resolve();
   let stopFollowing: () => Promise<void> = async () => {};
   try {
+    // Before anything starts: a broken pattern file is the user's to fix, with nothing to clean up.
+    const bus = localSarRule(options.ruleState);
     const kinesis = options.externalKinesis
       ? { endpoint: options.externalKinesis }
       : await startKinesis({ port: options.kinesisPort, log }).then((emulator) => {
@@ -63,16 +69,20 @@ export async function runLocalStack(
     const counts = { events: 0, deadLetters: 0, firstEventAfterMs: 0 };
     stopFollowing = await followUntilReady(brokers, counts, startedAt, log, stop);
 
-    const generator = createEventGenerator({ seed: Date.now(), malformedRatio: options.malformedRatio });
+    const generator = createEventGenerator({
+      seed: Date.now(),
+      malformedRatio: options.malformedRatio,
+      otherServiceRatio: LOCAL_OTHER_SERVICE_RATIO,
+    });
     const feeder = new KinesisFeeder(
       client,
-      () => generator.next(),
+      () => bus.route(generator.next()),
       { streamName: options.streamName, ratePerSecond: options.rate },
       log,
     );
     feeding = feeder.run(stop).finally(() => client.destroy());
     printWhereThingsRun(options, kinesis.endpoint, brokers, enricher.pid);
-    await reportUntilStopped(counts, log, stop);
+    await reportUntilStopped(counts, bus.counts, log, stop);
   } finally {
     log.info('stopping the local stack');
     await feeding;
@@ -153,6 +163,7 @@ async function followUntilReady(
 
 async function reportUntilStopped(
   counts: { events: number; deadLetters: number },
+  bus: Readonly<BusCounts>,
   log: Logger,
   stop: AbortSignal,
 ): Promise<void> {
@@ -162,7 +173,20 @@ async function reportUntilStopped(
     const rate = ((counts.events - previous) * 1000) / REPORT_EVERY_MS;
     previous = counts.events;
     log.info(
-      { enriched: counts.events, deadLettered: counts.deadLetters, eventsPerSecond: rate },
+      {
+        enriched: counts.events,
+        deadLettered: counts.deadLetters,
+        eventsPerSecond: rate,
+        eventBridge: {
+          delivered: bus.delivered,
+          keptOut: {
+            otherServices: bus['pattern-not-matched'],
+            readOnlyUnderWriteOnlyRule: bus['read-only-under-write-only-rule'],
+            ruleDisabled: bus['rule-disabled'],
+          },
+          malformedInjected: bus.injected,
+        },
+      },
       'pipeline',
     );
   }
@@ -180,7 +204,8 @@ function printWhereThingsRun(
     `  Kinesis API   ${kinesis}   stream ${options.streamName} (${options.shards} shards)`,
     `  Kafka         ${brokers}   topics ${EVENTS_TOPIC}, ${DLQ_TOPIC}, sarwatch.checkpoints.v1`,
     `  enricher      sarwatch run, pid ${enricherPid ?? '?'}`,
-    `  feeder        ${options.rate} events/s, about ${Math.round(options.malformedRatio * 100)}% malformed on purpose`,
+    `  EventBridge   rule ${options.ruleState}, pattern infra/eventbridge/sar-cloudtrail-pattern.json, key $.account`,
+    `  feeder        ${options.rate} calls/s (${LOCAL_OTHER_SERVICE_RATIO * 100}% to other services), about ${Math.round(options.malformedRatio * 100)}% malformed on purpose`,
     '',
     'Watch the topics (any Kafka client works):',
     `  npx sarwatch tail ${EVENTS_TOPIC}`,

@@ -18,7 +18,6 @@ import {
   makeMalformedRecord,
   type PolicyStatement,
   SAR_OPERATIONS,
-  wrapInEventBridge,
 } from './index.js';
 
 const DECODE = { maxRecordBytes: 1_048_576 };
@@ -268,22 +267,5 @@ describe('makeMalformedRecord', () => {
     const record = makeMalformedRecord('oversize', createRng(1));
     expect(record.data.byteLength).toBeGreaterThan(1_048_576);
     expect(record.data.byteLength).toBeLessThan(1_100_000);
-  });
-});
-
-describe('wrapInEventBridge', () => {
-  const [sample] = events(take(1, 8));
-  const record = { ...(sample as GeneratedEvent).record, eventTime: '2025-03-01T10:00:00.987Z' };
-
-  it('takes its time from the record at whole seconds unless told', () => {
-    expect(wrapInEventBridge(record, { id: 'e1' }).time).toBe('2025-03-01T10:00:00Z');
-    expect(wrapInEventBridge(record, { id: 'e1', time: '2025-03-01T10:00:05Z' }).time).toBe(
-      '2025-03-01T10:00:05Z',
-    );
-  });
-
-  it('labels service events as EventBridge does', () => {
-    const envelope = wrapInEventBridge({ ...record, eventType: 'AwsServiceEvent' }, { id: 'e2' });
-    expect(envelope['detail-type']).toBe('AWS Service Event via CloudTrail');
   });
 });

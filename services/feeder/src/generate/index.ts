@@ -1,6 +1,6 @@
 export * from './clock.js';
 export * from './documents.js';
-export * from './envelope.js';
+export * from './encode-json.js';
 export * from './generator.js';
 export * from './identities.js';
 export * from './malformed.js';

@@ -1,5 +1,5 @@
-import type { DeadLetterReason, EventBridgeEnvelope } from '@sarwatch/core';
-import { encodeJson, wrapInEventBridge } from './envelope.js';
+import { type DeadLetterReason, type EventBridgeEnvelope, wrapInEventBridge } from '@sarwatch/core';
+import { encodeJson } from './encode-json.js';
 import type { Rng } from './prng.js';
 import { buildEvent } from './record.js';
 import { createWorld } from './world.js';

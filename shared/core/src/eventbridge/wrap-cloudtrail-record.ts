@@ -1,9 +1,5 @@
-import {
-  CLOUDTRAIL_API_CALL_DETAIL_TYPE,
-  type CloudTrailRecord,
-  type EventBridgeEnvelope,
-} from '@sarwatch/core';
-import { isoSeconds } from './clock.js';
+import type { CloudTrailRecord } from '../cloudtrail/record.js';
+import { CLOUDTRAIL_API_CALL_DETAIL_TYPE, type EventBridgeEnvelope } from './envelope.js';
 
 /** What EventBridge calls records whose eventType is AwsServiceEvent (User Guide, eb-service-event-cloudtrail). */
 export const CLOUDTRAIL_SERVICE_EVENT_DETAIL_TYPE = 'AWS Service Event via CloudTrail';
@@ -16,8 +12,8 @@ export interface WrapOptions {
 }
 
 /**
- * The envelope EventBridge puts around a CloudTrail record before a Kinesis target receives it. The source is
- * `aws.` plus the service prefix of the eventSource (serverlessrepo.amazonaws.com becomes aws.serverlessrepo).
+ * The envelope EventBridge puts around a CloudTrail record before a rule sees it. The source is `aws.` plus the
+ * service prefix of the eventSource (serverlessrepo.amazonaws.com becomes aws.serverlessrepo).
  */
 export function wrapInEventBridge(record: CloudTrailRecord, options: WrapOptions): EventBridgeEnvelope {
   return {
@@ -39,12 +35,5 @@ export function wrapInEventBridge(record: CloudTrailRecord, options: WrapOptions
 function wholeSeconds(eventTime: string): string {
   const parsed = new Date(eventTime);
   // An unparseable time is passed through untouched so the envelope shows the record's own mistake.
-  return Number.isNaN(parsed.getTime()) ? eventTime : isoSeconds(parsed);
-}
-
-const encoder = new TextEncoder();
-
-/** The Kinesis record data: UTF-8 JSON, compact, as EventBridge writes it. */
-export function encodeJson(value: unknown): Uint8Array {
-  return encoder.encode(JSON.stringify(value));
+  return Number.isNaN(parsed.getTime()) ? eventTime : parsed.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
