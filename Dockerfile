@@ -4,6 +4,8 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.base.json tsconfig.json ./
 COPY shared ./shared
 COPY services ./services
+# The EventBridge rule's pattern: `sarwatch infra` deploys it and the local EventBridge applies it.
+COPY infra/eventbridge ./infra/eventbridge
 RUN npm ci --no-audit --no-fund && npx tsc -b && npm prune --omit=dev
 
 FROM node:20-slim

@@ -6,4 +6,6 @@ export const TEST_PORTS = {
   /** `sarwatch local` under test starts its own broker and emulator here. */
   localKafka: 19292,
   localKinesis: 14569,
+  /** moto's AWS API server, for `sarwatch infra`. */
+  moto: 15099,
 } as const;

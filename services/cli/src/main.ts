@@ -1,11 +1,19 @@
 import { type Command, EXIT_USAGE, wantsHelp } from './command.js';
 import { classifyCommand } from './commands/classify.js';
 import { feedCommand } from './commands/feed.js';
+import { infraCommand } from './commands/infra.js';
 import { localCommand } from './commands/local.js';
 import { runCommand } from './commands/run.js';
 import { tailCommand } from './commands/tail.js';
 
-const COMMANDS: readonly Command[] = [runCommand, localCommand, feedCommand, tailCommand, classifyCommand];
+const COMMANDS: readonly Command[] = [
+  runCommand,
+  localCommand,
+  feedCommand,
+  tailCommand,
+  classifyCommand,
+  infraCommand,
+];
 
 const overview = () => `Usage: sarwatch <command> [options]
 

@@ -13,6 +13,7 @@ export * from './eventbridge/wrap-cloudtrail-record.js';
 export * from './identity/classify-identity.js';
 export * from './identity/credential.js';
 export * from './infra/deployment.js';
+export * from './infra/plan-deployment.js';
 export * from './infra/sample-events.js';
 export * from './operation/application-policy.js';
 export * from './operation/classify-sar-operation.js';

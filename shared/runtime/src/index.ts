@@ -1,6 +1,6 @@
 export { Backoff, type BackoffOptions } from './backoff.js';
 export { ConfigError, parseEnvironment } from './env-config.js';
-export { createKinesisClient, type KinesisClientOptions } from './kinesis-client.js';
+export { createKinesisClient, endpointSettings, type KinesisClientOptions } from './kinesis-client.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { LoggingConfigSchema } from './logging-config.js';
 export { sleep } from './sleep.js';
