@@ -28,6 +28,26 @@ export const EnricherConfigSchema = LoggingConfigSchema.extend({
   KAFKA_EVENTS_TOPIC: z.string().min(1).default('sarwatch.events.v1'),
   KAFKA_DLQ_TOPIC: z.string().min(1).default('sarwatch.dlq.v1'),
   KAFKA_CHECKPOINT_TOPIC: z.string().min(1).default('sarwatch.checkpoints.v1'),
+  /** Holds no data: its partitions are what the instances of one application share out among themselves. */
+  KAFKA_LEASE_TOPIC: z.string().min(1).default('sarwatch.leases.v1'),
+  LEASE_PARTITIONS: positiveInt(64, 10_000),
+  /** A dead instance's shards go to the others within about this long (Kafka group session timeout). */
+  OWNERSHIP_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
+  OWNERSHIP_HEARTBEAT_MS: positiveInt(1_000, 60_000),
+  /** The broker aborts a transaction left open longer than this (a hung or killed instance's). */
+  KAFKA_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(900_000).default(15_000),
+  /** Names this instance in checkpoints, takeover records and logs; defaults to host name and pid. */
+  SARWATCH_INSTANCE_ID: z
+    .string()
+    .regex(/^[\w.-]{1,100}$/, 'letters, digits, . _ - only')
+    .optional(),
+  /** Records read from Kinesis and not yet committed to Kafka, across all shards: bounds memory when Kafka lags. */
+  MAX_IN_FLIGHT_RECORDS: positiveInt(40_000, 10_000_000),
+  /** A shard step (read, commit) that hangs this long without an answer is abandoned and the shard recovered. */
+  STALL_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(90_000),
+  /** Events with a CloudTrail eventID published this recently are dropped as upstream duplicates. */
+  DEDUP_WINDOW_MS: z.coerce.number().int().min(1).max(86_400_000).default(600_000),
+  DEDUP_MAX_IDS_PER_SHARD: positiveInt(100_000, 10_000_000),
   KAFKA_CREATE_TOPICS: z
     .enum(['true', 'false'])
     .default('true')

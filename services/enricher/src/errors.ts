@@ -3,8 +3,11 @@ export const ENRICHER_ERROR_CODES = [
   'THROTTLED',
   'TRANSIENT',
   'STREAM_NOT_FOUND',
-  'CHECKPOINT_LOAD_TIMEOUT',
   'CHECKPOINT_INVALID',
+  /** Another instance acquired the shard: this one may no longer publish for it. */
+  'FENCED',
+  /** A shard made no progress for the stall timeout while records were waiting. */
+  'STALLED',
 ] as const;
 export type EnricherErrorCode = (typeof ENRICHER_ERROR_CODES)[number];
 

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import {
   Backoff,
   ConfigError,
@@ -8,18 +9,22 @@ import {
   sleep,
 } from '@sarwatch/runtime';
 import { type EnricherConfig, parseEnricherConfig } from './config.js';
-import { KafkaCheckpointStore } from './kafka/kafka-checkpoint-store.js';
+import { KafkaCheckpointLog } from './kafka/checkpoint-log.js';
 import { createKafka } from './kafka/kafka-client.js';
-import { KafkaEventSink } from './kafka/kafka-event-sink.js';
+import { KafkaLeaseGroup } from './kafka/kafka-lease-group.js';
+import { KafkaShardLeases } from './kafka/kafka-shard-leases.js';
 import { ensureTopics } from './kafka/kafka-topics.js';
 import { KinesisRecordSource } from './kinesis/kinesis-record-source.js';
+import { InFlightBudget } from './pipeline/in-flight-budget.js';
 import { RecordProcessor } from './pipeline/record-processor.js';
 import { ShardCoordinator } from './pipeline/shard-coordinator.js';
-import { ShardReader } from './pipeline/shard-reader.js';
+import { type PipelineCounters, ShardReader } from './pipeline/shard-reader.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FORCED = 1;
 export const EXIT_BAD_CONFIG = 2;
+
+const PROGRESS_EVERY_MS = 30_000;
 
 /**
  * The enricher's composition root: configuration, clients, wiring and shutdown. Resolves with the process exit
@@ -36,10 +41,9 @@ export async function runEnricher(env: Readonly<Record<string, string | undefine
   }
   const log = createLogger({ name: 'sarwatch-enricher', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const stop = new AbortController();
-  const abandon = new AbortController();
-  const removeSignalHandlers = handleSignals(log, config.SHUTDOWN_TIMEOUT_MS, stop, abandon);
+  const removeSignalHandlers = handleSignals(log, config.SHUTDOWN_TIMEOUT_MS, stop);
   try {
-    await runPipeline(config, log, stop.signal, abandon.signal);
+    await runPipeline(config, log, stop.signal);
     log.info('stopped cleanly');
     return EXIT_OK;
   } finally {
@@ -47,12 +51,12 @@ export async function runEnricher(env: Readonly<Record<string, string | undefine
   }
 }
 
-async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSignal, abandon: AbortSignal) {
+async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSignal) {
+  const owner = config.SARWATCH_INSTANCE_ID ?? `${hostname()}-${process.pid}`;
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, log });
   const kinesis = createKinesisClient({ region: config.AWS_REGION, endpoint: config.KINESIS_ENDPOINT });
   const source = new KinesisRecordSource(kinesis, config.KINESIS_STREAM_NAME);
-  const sink = new KafkaEventSink(kafka);
-  const checkpointStore = new KafkaCheckpointStore(
+  const checkpointLog = new KafkaCheckpointLog(
     kafka,
     {
       topic: config.KAFKA_CHECKPOINT_TOPIC,
@@ -60,6 +64,23 @@ async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSigna
       streamName: config.KINESIS_STREAM_NAME,
     },
     log.child({ component: 'checkpoints' }),
+  );
+  const leases = new KafkaShardLeases(kafka, checkpointLog, {
+    checkpointTopic: config.KAFKA_CHECKPOINT_TOPIC,
+    application: config.SARWATCH_APPLICATION_NAME,
+    streamName: config.KINESIS_STREAM_NAME,
+    owner,
+    transactionTimeoutMs: config.KAFKA_TRANSACTION_TIMEOUT_MS,
+  });
+  const ownership = new KafkaLeaseGroup(
+    kafka,
+    {
+      groupId: `${config.SARWATCH_APPLICATION_NAME}.${config.KINESIS_STREAM_NAME}.owners`,
+      topic: config.KAFKA_LEASE_TOPIC,
+      sessionTimeoutMs: config.OWNERSHIP_SESSION_TIMEOUT_MS,
+      heartbeatIntervalMs: config.OWNERSHIP_HEARTBEAT_MS,
+    },
+    log.child({ component: 'ownership' }),
   );
   const processor = new RecordProcessor({
     streamName: config.KINESIS_STREAM_NAME,
@@ -69,51 +90,68 @@ async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSigna
     maxEventBytes: config.MAX_EVENT_BYTES,
     maxTextLength: config.MAX_TEXT_LENGTH,
   });
+  const budget = new InFlightBudget(config.MAX_IN_FLIGHT_RECORDS);
+  const counters: PipelineCounters = { duplicatesDropped: 0, stalls: 0, fenced: 0, reacquired: 0 };
 
   log.info(
     {
       stream: config.KINESIS_STREAM_NAME,
       brokers: config.KAFKA_BROKERS,
       eventsTopic: config.KAFKA_EVENTS_TOPIC,
+      instance: owner,
     },
     'starting',
   );
-  const checkpoints = await untilDone('connect to Kafka and load checkpoints', log, stop, async () => {
+  const started = await untilDone('connect to Kafka and join the group', log, stop, async () => {
     if (config.KAFKA_CREATE_TOPICS) await ensureTopics(kafka, topicSpecs(config), log);
-    await Promise.all([sink.connect(), checkpointStore.connect()]);
-    return checkpointStore.loadAll(stop);
+    await checkpointLog.start();
+    await ownership.start();
+    return true;
   });
-  if (checkpoints === undefined) return;
-  log.info({ checkpointedShards: checkpoints.size }, 'checkpoints loaded');
+  if (started === undefined) return;
 
   const readerLog = log.child({ component: 'shard-reader' });
-  const coordinator = new ShardCoordinator(
-    {
-      source,
-      log: log.child({ component: 'coordinator' }),
-      discoveryIntervalMs: config.SHARD_DISCOVERY_INTERVAL_MS,
-      createReader: (shardId, checkpoint) =>
-        new ShardReader(shardId, checkpoint, {
-          source,
-          sink,
-          checkpoints: checkpointStore,
-          processor,
-          log: readerLog,
-          options: {
-            startPosition: config.KINESIS_START_POSITION,
-            maxRecordsPerCall: config.KINESIS_MAX_RECORDS_PER_CALL,
-            idleMinMs: config.KINESIS_IDLE_MIN_MS,
-            idleMaxMs: config.KINESIS_IDLE_MAX_MS,
-          },
-          onCheckpoint: (saved) => checkpoints.set(saved.shardId, saved),
-        }),
-    },
-    checkpoints,
-  );
+  const coordinator = new ShardCoordinator({
+    source,
+    ownership,
+    checkpoints: checkpointLog,
+    log: log.child({ component: 'coordinator' }),
+    discoveryIntervalMs: config.SHARD_DISCOVERY_INTERVAL_MS,
+    fencedPauseMs: config.OWNERSHIP_SESSION_TIMEOUT_MS,
+    createReader: (shardId) =>
+      new ShardReader(shardId, {
+        source,
+        leases,
+        processor,
+        budget,
+        counters,
+        log: readerLog,
+        options: {
+          startPosition: config.KINESIS_START_POSITION,
+          maxRecordsPerCall: config.KINESIS_MAX_RECORDS_PER_CALL,
+          idleMinMs: config.KINESIS_IDLE_MIN_MS,
+          idleMaxMs: config.KINESIS_IDLE_MAX_MS,
+          stallTimeoutMs: config.STALL_TIMEOUT_MS,
+          dedupWindowMs: config.DEDUP_WINDOW_MS,
+          dedupMaxIds: config.DEDUP_MAX_IDS_PER_SHARD,
+        },
+      }),
+  });
+  const report = setInterval(
+    () =>
+      log.info(
+        { ...counters, inFlight: budget.inFlight, shards: coordinator.ownedShards.length },
+        'progress',
+      ),
+    PROGRESS_EVERY_MS,
+  ).unref();
   try {
-    await coordinator.run(stop, abandon);
+    await coordinator.run(stop);
   } finally {
-    await Promise.allSettled([sink.disconnect(), checkpointStore.disconnect()]);
+    clearInterval(report);
+    log.info({ ...counters }, 'readers stopped');
+    // Leaving the group now hands this instance's shards to the others at once, not after a session timeout.
+    await Promise.allSettled([ownership.stop(), checkpointLog.stop()]);
     kinesis.destroy();
   }
 }
@@ -137,6 +175,12 @@ function topicSpecs(config: EnricherConfig) {
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
       configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
     },
+    // Never written to: its partition count is what matters, and must not change while instances run.
+    {
+      topic: config.KAFKA_LEASE_TOPIC,
+      numPartitions: config.LEASE_PARTITIONS,
+      replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+    },
   ];
 }
 
@@ -155,13 +199,15 @@ async function untilDone<T>(what: string, log: Logger, stop: AbortSignal, step: 
   return undefined;
 }
 
-/** After the first signal, readers drain; if that takes longer than the deadline, exit without waiting. */
-function handleSignals(log: Logger, timeoutMs: number, stop: AbortController, abandon: AbortController) {
+/**
+ * After the first signal, readers finish the commit in hand and stop; past the deadline the process exits
+ * without waiting. Either way nothing is lost: what was not committed is read again by the next holder.
+ */
+function handleSignals(log: Logger, timeoutMs: number, stop: AbortController) {
   const signals = listenForStop((signal) => {
-    log.info({ signal, timeoutMs }, 'stopping: finishing in-flight pages, then checkpointing');
+    log.info({ signal, timeoutMs }, 'stopping: finishing the commits in flight');
     stop.abort();
     setTimeout(() => {
-      abandon.abort();
       log.error({ timeoutMs }, 'shutdown deadline passed, exiting without a final flush');
       process.exit(EXIT_FORCED);
     }, timeoutMs).unref();

@@ -43,11 +43,6 @@ export interface OutboundMessage {
   headers: Record<string, string>;
 }
 
-export interface EventSink {
-  /** Resolves once every message is acknowledged by all in-sync replicas. */
-  publish(messages: readonly OutboundMessage[]): Promise<void>;
-}
-
 export interface Checkpoint {
   shardId: string;
   sequenceNumber: string | null;
@@ -55,7 +50,32 @@ export interface Checkpoint {
   ended: boolean;
 }
 
-export interface CheckpointStore {
-  loadAll(signal: AbortSignal): Promise<Map<string, Checkpoint>>;
-  save(checkpoint: Checkpoint): Promise<void>;
+/**
+ * One instance's exclusive right to publish for one shard. Acquiring it fences every earlier holder, so from then
+ * on only this lease's commits can land; a fenced holder's commit fails with EnricherError FENCED.
+ */
+export interface ShardLease {
+  /** The shard's last committed checkpoint, read after the earlier holders were fenced. */
+  readonly checkpoint: Checkpoint | undefined;
+  /** The page's messages and the shard's new checkpoint, atomically: both become visible or neither does. */
+  commit(messages: readonly OutboundMessage[], checkpoint: Checkpoint): Promise<void>;
+  release(): Promise<void>;
+}
+
+export interface ShardLeases {
+  acquire(shardId: string, signal: AbortSignal): Promise<ShardLease>;
+}
+
+/** The committed checkpoints of every shard, kept current, for decisions that span shards (resharding). */
+export interface CheckpointView {
+  hasEnded(shardId: string): boolean;
+  /** Called when a shard's final checkpoint is read, whoever wrote it: its children may start. */
+  onShardEnded(listener: (shardId: string) => void): void;
+}
+
+/** Which shards this instance should read now; decided by a group of instances, not by this one alone. */
+export interface ShardOwnership {
+  owns(shardId: string): boolean;
+  /** Called after every change of what this instance owns. */
+  onChange(listener: () => void): void;
 }

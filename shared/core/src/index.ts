@@ -5,6 +5,7 @@ export * from './contract/json-schema.js';
 export * from './decode/dead-letter-reason.js';
 export * from './decode/decode-record.js';
 export * from './decode/json-structure.js';
+export * from './dedup/recent-ids.js';
 export * from './detail/truncate-long-text.js';
 export * from './enrich.js';
 export * from './eventbridge/envelope.js';

@@ -1,5 +1,5 @@
 import type { Logger } from '@sarwatch/runtime';
-import { Kafka, type LogEntry, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { Kafka, type LogEntry, logLevel } from 'kafkajs';
 
 const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -33,18 +33,5 @@ export function createKafka({
         const { message, ...rest } = entry;
         kafkaLog[LEVEL_NAMES[level] ?? 'info'](rest, message);
       },
-  });
-}
-
-/**
- * Idempotent, one request in flight, and retrying without limit: a bounded retry count would let a give-up and
- * resend slip a duplicate past the broker's sequence check. The shutdown deadline bounds the wait instead.
- */
-export function createDurableProducer(kafka: Kafka): Producer {
-  return kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: Number.MAX_SAFE_INTEGER },
-    createPartitioner: Partitioners.DefaultPartitioner,
   });
 }

@@ -35,7 +35,7 @@ describe('RecordProcessor', () => {
     const batch = processor.process('shardId-000000000001', [
       record(JSON.stringify(detail), '1'),
       record('{oops', '2'),
-      record(JSON.stringify({ ...detail, padding: 'x'.repeat(2_900) }), '3'),
+      record(JSON.stringify({ ...detail, eventID: 'other', padding: 'x'.repeat(2_900) }), '3'),
     ]);
     expect(batch.enriched).toBe(1);
     expect(Object.fromEntries(batch.deadLettered)).toEqual({ 'invalid-json': 1, unpublishable: 1 });
@@ -59,5 +59,23 @@ describe('RecordProcessor', () => {
     });
     expect(new TextDecoder().decode(invalid?.value as Uint8Array)).toBe('{oops');
     expect(tooBig?.headers['sarwatch-reason']).toBe('unpublishable');
+  });
+
+  it('drops an event whose eventID was already published, or comes earlier in the same page, and counts it', () => {
+    const again = (id: string, sequenceNumber: string) =>
+      record(JSON.stringify({ ...detail, eventID: id }), sequenceNumber);
+    const batch = processor.process(
+      'shardId-000000000001',
+      [again('a', '1'), again('b', '2'), again('a', '3'), again('c', '4')],
+      {
+        has: (eventId) => eventId === 'c',
+      },
+    );
+    expect(batch.duplicates).toBe(2);
+    expect(batch.enriched).toBe(2);
+    expect(batch.published).toEqual([
+      { eventId: 'a', atMs: Date.parse('2026-11-23T10:00:01Z') },
+      { eventId: 'b', atMs: Date.parse('2026-11-23T10:00:01Z') },
+    ]);
   });
 });

@@ -15,22 +15,48 @@ export interface ProcessedBatch {
   messages: OutboundMessage[];
   enriched: number;
   deadLettered: Map<DeadLetterReason, number>;
+  /** Events dropped because their CloudTrail eventID was already published (or is earlier in this page). */
+  duplicates: number;
+  /** The eventIDs published by this page, with their arrival times: remember them once the page is committed. */
+  published: { eventId: string; atMs: number }[];
 }
+
+/** The eventIDs already published within the deduplication window. */
+export interface SeenEvents {
+  has(eventId: string): boolean;
+}
+
+const NOTHING_SEEN: SeenEvents = { has: () => false };
 
 /** Turns one page of stream records into Kafka messages: an enriched event, or a dead letter with its reason. */
 export class RecordProcessor {
   constructor(private readonly options: RecordProcessorOptions) {}
 
-  process(shardId: string, records: readonly StreamRecord[]): ProcessedBatch {
-    const batch: ProcessedBatch = { messages: [], enriched: 0, deadLettered: new Map() };
+  process(
+    shardId: string,
+    records: readonly StreamRecord[],
+    seen: SeenEvents = NOTHING_SEEN,
+  ): ProcessedBatch {
+    const batch: ProcessedBatch = {
+      messages: [],
+      enriched: 0,
+      deadLettered: new Map(),
+      duplicates: 0,
+      published: [],
+    };
+    const inThisPage = new Set<string>();
     for (const record of records) {
-      const message = this.toEventMessage(record);
-      if ('reason' in message) {
+      const message = this.toEventMessage(record, (eventId) => seen.has(eventId) || inThisPage.has(eventId));
+      if (message === 'duplicate') {
+        batch.duplicates += 1;
+      } else if ('reason' in message) {
         batch.messages.push(this.toDeadLetter(shardId, record, message.reason, message.detail));
         batch.deadLettered.set(message.reason, (batch.deadLettered.get(message.reason) ?? 0) + 1);
       } else {
-        batch.messages.push(message);
+        batch.messages.push(message.message);
         batch.enriched += 1;
+        inThisPage.add(message.eventId);
+        batch.published.push({ eventId: message.eventId, atMs: record.arrivedAt?.getTime() ?? Date.now() });
       }
     }
     return batch;
@@ -38,9 +64,16 @@ export class RecordProcessor {
 
   private toEventMessage(
     record: StreamRecord,
-  ): OutboundMessage | { reason: DeadLetterReason; detail: string } {
+    alreadyPublished: (eventId: string) => boolean,
+  ):
+    | { message: OutboundMessage; eventId: string }
+    | { reason: DeadLetterReason; detail: string }
+    | 'duplicate' {
     const decoded = decodeRecord(record.data, { maxRecordBytes: this.options.maxRecordBytes });
     if (!decoded.ok) return { reason: decoded.reason, detail: decoded.message };
+    const eventId = decoded.record.eventID;
+    // EventBridge delivers at least once: the same CloudTrail event may arrive twice.
+    if (alreadyPublished(eventId)) return 'duplicate';
     let value: string;
     let event: ReturnType<typeof enrich>;
     try {
@@ -59,13 +92,16 @@ export class RecordProcessor {
       };
     }
     return {
-      topic: this.options.eventsTopic,
-      key: eventKey(event),
-      value,
-      headers: {
-        'content-type': 'application/json',
-        'sarwatch-event-name': event.eventName,
-        'sarwatch-identity-type': event.identity.type,
+      eventId,
+      message: {
+        topic: this.options.eventsTopic,
+        key: eventKey(event),
+        value,
+        headers: {
+          'content-type': 'application/json',
+          'sarwatch-event-name': event.eventName,
+          'sarwatch-identity-type': event.identity.type,
+        },
       },
     };
   }

@@ -1,75 +1,102 @@
 import type { Logger } from '@sarwatch/runtime';
 import { Backoff, sleep } from '@sarwatch/runtime';
-import type { Checkpoint, RecordSource, ShardInfo } from '../ports.js';
+import type { CheckpointView, RecordSource, ShardInfo, ShardOwnership } from '../ports.js';
 import type { ShardOutcome } from './shard-reader.js';
 
 export interface ShardRunner {
-  run(stop: AbortSignal, abandon: AbortSignal): Promise<ShardOutcome>;
+  run(stop: AbortSignal): Promise<ShardOutcome>;
 }
 
 export interface ShardCoordinatorDeps {
   source: RecordSource;
-  createReader: (shardId: string, checkpoint: Checkpoint | undefined) => ShardRunner;
+  ownership: ShardOwnership;
+  checkpoints: CheckpointView;
+  createReader: (shardId: string) => ShardRunner;
   log: Logger;
   discoveryIntervalMs: number;
+  /** After being fenced, a shard this instance still believes it owns waits this long before it is taken back. */
+  fencedPauseMs: number;
+}
+
+interface Running {
+  stop: AbortController;
+  done: Promise<void>;
 }
 
 /**
- * Keeps one reader running per readable shard. A child shard (after a split or merge) starts only once every
- * parent still in the stream has been read to its end, so per-key order holds across a reshard.
+ * Keeps one reader running for each readable shard this instance owns, and none for the others. A child shard
+ * (after a split or merge) starts only once every parent still in the stream has been read to its end, by
+ * whichever instance owned it, so per-key order holds across a reshard.
  */
 export class ShardCoordinator {
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly running = new Map<string, Running>();
   private readonly ended = new Set<string>();
-  private wake: AbortController = new AbortController();
+  private readonly pausedUntil = new Map<string, number>();
+  private wake = new AbortController();
+  private shards: readonly ShardInfo[] = [];
 
-  constructor(
-    private readonly deps: ShardCoordinatorDeps,
-    private readonly checkpoints: Map<string, Checkpoint>,
-  ) {
-    for (const checkpoint of checkpoints.values()) if (checkpoint.ended) this.ended.add(checkpoint.shardId);
+  constructor(private readonly deps: ShardCoordinatorDeps) {
+    deps.ownership.onChange(() => this.wake.abort());
+    deps.checkpoints.onShardEnded(() => this.wake.abort());
   }
 
   get ownedShards(): string[] {
     return [...this.running.keys()];
   }
 
-  async run(stop: AbortSignal, abandon: AbortSignal): Promise<void> {
+  async run(stop: AbortSignal): Promise<void> {
     const backoff = new Backoff({ initialMs: 500, maxMs: 30_000 });
+    let listedAt = 0;
     while (!stop.aborted) {
       let wait = this.deps.discoveryIntervalMs;
       try {
-        this.startReadable(await this.deps.source.listShards(stop), stop, abandon);
+        // Ownership changes and ended shards wake the loop early; the stream is listed again only when due.
+        if (Date.now() - listedAt >= this.deps.discoveryIntervalMs || this.shards.length === 0) {
+          this.shards = await this.deps.source.listShards(stop);
+          listedAt = Date.now();
+        }
+        this.reconcile(stop);
         backoff.reset();
       } catch (error) {
         if (stop.aborted) break;
         wait = backoff.next();
         this.deps.log.warn({ err: error, retryInMs: wait }, 'listing shards failed');
       }
-      await sleep(wait, AbortSignal.any([stop, this.wake.signal]));
+      await sleep(Math.min(wait, this.nextPauseEndsIn()), AbortSignal.any([stop, this.wake.signal]));
       this.wake = new AbortController();
     }
-    await Promise.all(this.running.values());
+    await Promise.all([...this.running.values()].map((running) => running.done));
   }
 
-  private startReadable(shards: readonly ShardInfo[], stop: AbortSignal, abandon: AbortSignal): void {
-    const listed = new Set(shards.map((shard) => shard.shardId));
-    for (const shard of shards) {
-      if (this.running.has(shard.shardId) || this.ended.has(shard.shardId)) continue;
-      const waitingFor = shard.parentShardIds.filter(
-        (parent) => listed.has(parent) && !this.ended.has(parent),
-      );
+  private reconcile(stop: AbortSignal): void {
+    const { ownership, checkpoints } = this.deps;
+    const isEnded = (shardId: string) => this.ended.has(shardId) || checkpoints.hasEnded(shardId);
+    for (const [shardId, running] of this.running) {
+      if (!ownership.owns(shardId)) {
+        this.deps.log.info({ shardId }, 'shard no longer owned here; stopping its reader');
+        running.stop.abort();
+      }
+    }
+    const listed = new Set(this.shards.map((shard) => shard.shardId));
+    const now = Date.now();
+    for (const shard of this.shards) {
+      const { shardId } = shard;
+      if (this.running.has(shardId) || isEnded(shardId) || !ownership.owns(shardId)) continue;
+      if ((this.pausedUntil.get(shardId) ?? 0) > now) continue;
+      const waitingFor = shard.parentShardIds.filter((parent) => listed.has(parent) && !isEnded(parent));
       if (waitingFor.length > 0) continue;
-      this.start(shard.shardId, stop, abandon);
+      this.start(shardId, stop);
     }
   }
 
-  private start(shardId: string, stop: AbortSignal, abandon: AbortSignal): void {
-    const reader = this.deps.createReader(shardId, this.checkpoints.get(shardId));
-    const done = reader
-      .run(stop, abandon)
+  private start(shardId: string, stop: AbortSignal): void {
+    const own = new AbortController();
+    const done = this.deps
+      .createReader(shardId)
+      .run(AbortSignal.any([stop, own.signal]))
       .then((outcome) => {
         if (outcome === 'ended') this.ended.add(shardId);
+        if (outcome === 'fenced') this.pausedUntil.set(shardId, Date.now() + this.deps.fencedPauseMs);
       })
       .catch((error: unknown) => {
         this.deps.log.error(
@@ -82,6 +109,16 @@ export class ShardCoordinator {
         // A shard that ended may have children waiting for it: look again now rather than at the next interval.
         this.wake.abort();
       });
-    this.running.set(shardId, done);
+    this.running.set(shardId, { stop: own, done });
+  }
+
+  private nextPauseEndsIn(): number {
+    const now = Date.now();
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const [shardId, until] of this.pausedUntil) {
+      if (until <= now) this.pausedUntil.delete(shardId);
+      else soonest = Math.min(soonest, until - now);
+    }
+    return soonest;
   }
 }

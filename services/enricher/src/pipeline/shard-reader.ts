@@ -1,8 +1,10 @@
+import { RecentIds } from '@sarwatch/core';
 import type { Logger } from '@sarwatch/runtime';
 import { Backoff, sleep } from '@sarwatch/runtime';
-import { isEnricherError } from '../errors.js';
-import type { Checkpoint, CheckpointStore, EventSink, RecordSource, StartPosition } from '../ports.js';
-import type { ProcessedBatch, RecordProcessor } from './record-processor.js';
+import { EnricherError, isEnricherError } from '../errors.js';
+import type { RecordSource, ShardLease, ShardLeases, StartPosition } from '../ports.js';
+import type { InFlightBudget } from './in-flight-budget.js';
+import type { RecordProcessor } from './record-processor.js';
 import { ShardThrottle } from './shard-throttle.js';
 
 export interface ShardReaderOptions {
@@ -10,126 +12,228 @@ export interface ShardReaderOptions {
   maxRecordsPerCall: number;
   idleMinMs: number;
   idleMaxMs: number;
+  /** A step that neither succeeds nor fails for this long while records wait is a stall. */
+  stallTimeoutMs: number;
+  dedupWindowMs: number;
+  dedupMaxIds: number;
+}
+
+/** What happened in the pipeline, for logs now and metrics later; shared by every reader of the process. */
+export interface PipelineCounters {
+  duplicatesDropped: number;
+  stalls: number;
+  fenced: number;
+  reacquired: number;
 }
 
 export interface ShardReaderDeps {
   source: RecordSource;
-  sink: EventSink;
-  checkpoints: CheckpointStore;
+  leases: ShardLeases;
   processor: RecordProcessor;
+  budget: InFlightBudget;
+  counters: PipelineCounters;
   log: Logger;
   options: ShardReaderOptions;
-  /** Told of every checkpoint once it is durable, so a restarted reader resumes from the latest one. */
-  onCheckpoint?: (checkpoint: Checkpoint) => void;
 }
 
-export type ShardOutcome = 'ended' | 'stopped';
+const RELEASE_WAIT_MS = 2_000;
+
+/** `fenced`: another instance acquired the shard, so this one must stop without publishing anything more. */
+export type ShardOutcome = 'ended' | 'stopped' | 'fenced';
 
 /**
- * Reads one shard from its checkpoint to its end (or until stopped), publishing each page and checkpointing it
- * only after Kafka has acknowledged every message of the page. Any failure is retried from the checkpoint, so a
- * record is never skipped; after a crash the page in flight may be published again (at least once).
+ * Reads one shard from its committed checkpoint to its end, or until stopped or fenced. Each page is published
+ * together with the shard's new checkpoint in one Kafka transaction, so for a read_committed subscriber every
+ * record appears exactly once. Whatever fails, the reader goes back to the last committed checkpoint: after a
+ * Kafka failure it acquires the lease again (which also tells it whether its last commit landed), after a
+ * Kinesis failure it asks for a new iterator. Nothing is skipped and nothing is published twice.
  */
 export class ShardReader {
-  private lastSequence: string | null;
+  private lease: ShardLease | undefined;
+  private lastSequence: string | null = null;
   private positionWithoutCheckpoint: 'TRIM_HORIZON' | 'LATEST';
   private readonly throttle = new ShardThrottle();
-  private readonly readBackoff = new Backoff({ initialMs: 200, maxMs: 10_000 });
+  private readonly backoff = new Backoff({ initialMs: 200, maxMs: 10_000 });
+  private readonly recent: RecentIds;
+  /** A page whose commit failed without an answer: if the next lease's checkpoint is its last record, it landed. */
+  private unconfirmed: {
+    lastSequence: string | null;
+    published: { eventId: string; atMs: number }[];
+  } | null = null;
   private readonly log: Logger;
 
   constructor(
     private readonly shardId: string,
-    initial: Checkpoint | undefined,
     private readonly deps: ShardReaderDeps,
   ) {
-    this.lastSequence = initial?.sequenceNumber ?? null;
     this.positionWithoutCheckpoint = deps.options.startPosition;
+    this.recent = new RecentIds({ windowMs: deps.options.dedupWindowMs, maxIds: deps.options.dedupMaxIds });
     this.log = deps.log.child({ shardId });
   }
 
-  /**
-   * `stop` ends reading after the page in hand is published and checkpointed; `abandon` (the shutdown deadline)
-   * also gives up on a page that cannot be published.
-   */
-  async run(stop: AbortSignal, abandon: AbortSignal): Promise<ShardOutcome> {
+  /** Stops reading when `stop` aborts; a commit already sent is waited for, never retried. */
+  async run(stop: AbortSignal): Promise<ShardOutcome> {
+    try {
+      return await this.read(stop);
+    } finally {
+      await this.dropLease();
+    }
+  }
+
+  private async read(stop: AbortSignal): Promise<ShardOutcome> {
     const { source, options } = this.deps;
     let iterator: string | null = null;
     let idleMs = 0;
-    this.log.info({ from: this.startPosition() }, 'reading shard');
     while (!stop.aborted) {
       try {
-        iterator ??= await source.shardIterator(this.shardId, this.startPosition(), stop);
+        if (!this.lease) {
+          iterator = null;
+          if ((await this.acquire(stop)) === 'ended') return 'ended';
+        }
+        iterator ??= await this.guard('get a shard iterator', stop, (signal) =>
+          source.shardIterator(this.shardId, this.startPosition(), signal),
+        );
         await sleep(Math.max(idleMs, this.throttle.delay()), stop);
         if (stop.aborted) break;
-        const page = await source.readPage(iterator, options.maxRecordsPerCall, stop);
-        this.throttle.recordCall(page.bytes);
-        this.readBackoff.reset();
-        if (page.records.length > 0) {
-          const last = page.records.at(-1)?.sequenceNumber ?? null;
-          await this.publishAndCheckpoint(
-            page.records.length,
-            this.deps.processor.process(this.shardId, page.records),
-            last,
-            abandon,
-          );
-        }
-        if (page.nextIterator === null) {
-          await this.saveCheckpoint('final checkpoint', this.lastSequence, true, abandon);
-          this.log.info({ lastSequence: this.lastSequence }, 'shard closed and read to its end');
-          return 'ended';
-        }
-        iterator = page.nextIterator;
-        idleMs = nextIdleDelay(idleMs, page.records.length, page.millisBehindLatest, options);
+        const next = await this.readAndCommitPage(iterator, stop);
+        this.backoff.reset();
+        if (next === 'ended') return 'ended';
+        iterator = next.iterator;
+        idleMs = nextIdleDelay(idleMs, next.records, next.millisBehindLatest, options);
       } catch (error) {
+        if (isEnricherError(error, 'FENCED')) {
+          this.deps.counters.fenced += 1;
+          this.log.warn(
+            { err: error, lastSequence: this.lastSequence },
+            'fenced: another instance reads this shard now',
+          );
+          return 'fenced';
+        }
         if (stop.aborted) break;
         iterator = null;
-        await sleep(this.recoveryDelay(error), stop);
+        await sleep(await this.recover(error), stop);
       }
     }
     this.log.info({ lastSequence: this.lastSequence }, 'stopped reading shard');
     return 'stopped';
   }
 
-  private async publishAndCheckpoint(
-    read: number,
-    batch: ProcessedBatch,
-    lastSequence: string | null,
-    abandon: AbortSignal,
-  ): Promise<void> {
-    await this.retrying('publish', abandon, () => this.deps.sink.publish(batch.messages));
-    await this.saveCheckpoint('checkpoint', lastSequence, false, abandon);
-    this.lastSequence = lastSequence;
-    this.log.debug({ read, enriched: batch.enriched, lastSequence }, 'page published');
+  /** Takes the shard over and starts from its committed checkpoint. */
+  private async acquire(stop: AbortSignal): Promise<'ended' | 'acquired'> {
+    const lease = await this.deps.leases.acquire(this.shardId, stop);
+    this.lease = lease;
+    this.lastSequence = lease.checkpoint?.sequenceNumber ?? null;
+    if (this.unconfirmed && this.unconfirmed.lastSequence === this.lastSequence) {
+      for (const { eventId, atMs } of this.unconfirmed.published) this.recent.remember(eventId, atMs);
+    }
+    this.unconfirmed = null;
+    if (lease.checkpoint?.ended) {
+      this.log.info({ lastSequence: this.lastSequence }, 'shard already read to its end');
+      return 'ended';
+    }
+    this.log.info({ from: this.startPosition() }, 'reading shard');
+    return 'acquired';
   }
 
-  private async saveCheckpoint(
-    what: string,
-    sequenceNumber: string | null,
-    ended: boolean,
-    abandon: AbortSignal,
-  ): Promise<void> {
-    const checkpoint = { shardId: this.shardId, sequenceNumber, ended };
-    await this.retrying(what, abandon, () => this.deps.checkpoints.save(checkpoint));
-    this.deps.onCheckpoint?.(checkpoint);
-  }
-
-  /** Kafka being down is not a reason to drop or skip anything: wait and try the same thing again. */
-  private async retrying(what: string, abandon: AbortSignal, action: () => Promise<void>): Promise<void> {
-    const backoff = new Backoff({ initialMs: 100, maxMs: 5_000 });
-    for (;;) {
-      try {
-        await action();
-        return;
-      } catch (error) {
-        if (abandon.aborted) throw error;
-        const wait = backoff.next();
-        this.log.warn({ err: error, attempt: backoff.failures, retryInMs: wait }, `${what} failed, retrying`);
-        await sleep(wait, abandon);
+  private async readAndCommitPage(
+    iterator: string,
+    stop: AbortSignal,
+  ): Promise<'ended' | { iterator: string; records: number; millisBehindLatest: number }> {
+    const { source, processor, budget, options } = this.deps;
+    const lease = this.lease;
+    if (!lease) throw new Error('no lease');
+    const granted = await budget.take(options.maxRecordsPerCall, stop);
+    if (granted === 0) return { iterator, records: 0, millisBehindLatest: 0 };
+    try {
+      const page = await this.guard('read a page', stop, (signal) =>
+        source.readPage(iterator, granted, signal),
+      );
+      this.throttle.recordCall(page.bytes);
+      const last = page.records.at(-1)?.sequenceNumber ?? this.lastSequence;
+      if (page.records.length > 0) {
+        const batch = processor.process(this.shardId, page.records, this.recent);
+        this.unconfirmed = { lastSequence: last, published: batch.published };
+        await this.commit(lease, batch.messages, last, false);
+        this.unconfirmed = null;
+        for (const { eventId, atMs } of batch.published) this.recent.remember(eventId, atMs);
+        if (batch.duplicates > 0) {
+          this.deps.counters.duplicatesDropped += batch.duplicates;
+          this.log.info({ duplicates: batch.duplicates }, 'dropped events already published');
+        }
+        this.log.debug(
+          { read: page.records.length, enriched: batch.enriched, lastSequence: last },
+          'page committed',
+        );
       }
+      if (page.nextIterator === null) {
+        await this.commit(lease, [], last, true);
+        this.log.info({ lastSequence: last }, 'shard closed and read to its end');
+        return 'ended';
+      }
+      return {
+        iterator: page.nextIterator,
+        records: page.records.length,
+        millisBehindLatest: page.millisBehindLatest,
+      };
+    } finally {
+      budget.give(granted);
     }
   }
 
-  private recoveryDelay(error: unknown): number {
+  private async commit(
+    lease: ShardLease,
+    messages: Parameters<ShardLease['commit']>[0],
+    sequenceNumber: string | null,
+    ended: boolean,
+  ): Promise<void> {
+    const checkpoint = { shardId: this.shardId, sequenceNumber, ended };
+    // A commit cannot be called back once sent: on a stall, the lease is dropped and the next holder (this reader,
+    // after acquiring again) fences the hung producer, so its transaction can never land late.
+    await this.guard('commit a page', undefined, () => lease.commit(messages, checkpoint));
+    this.lastSequence = sequenceNumber;
+  }
+
+  /**
+   * Runs one step under the watchdog: a step that neither resolves nor rejects within the stall timeout is
+   * abandoned (its request aborted when it takes a signal), counted and logged, and the reader recovers from its
+   * checkpoint.
+   */
+  private async guard<T>(
+    step: string,
+    stop: AbortSignal | undefined,
+    action: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const watchdog = new AbortController();
+    const signal = stop ? AbortSignal.any([stop, watchdog.signal]) : watchdog.signal;
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new EnricherError(
+          'STALLED',
+          `could not ${step} for ${this.deps.options.stallTimeoutMs} ms`,
+        );
+        watchdog.abort(error);
+        reject(error);
+      }, this.deps.options.stallTimeoutMs);
+    });
+    try {
+      return await Promise.race([action(signal), stalled]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** How long to wait before trying again, having put the reader back on its last committed checkpoint. */
+  private async recover(error: unknown): Promise<number> {
+    if (isEnricherError(error, 'STALLED')) {
+      this.deps.counters.stalls += 1;
+      this.log.warn(
+        { err: error, lastSequence: this.lastSequence },
+        'shard stalled; recovering from the checkpoint',
+      );
+      await this.dropLease();
+      return 0;
+    }
     if (isEnricherError(error, 'CHECKPOINT_INVALID')) {
       // The stream was re-created under the same name: the old position means nothing here. Reading the new
       // shard from its start loses nothing.
@@ -148,13 +252,35 @@ export class ShardReader {
       );
       return 0;
     }
-    const wait = this.readBackoff.next();
-    const level = isEnricherError(error, 'THROTTLED') ? 'info' : 'warn';
-    this.log[level](
+    const wait = this.backoff.next();
+    if (isEnricherError(error)) {
+      // Kinesis: the lease still holds; only the iterator is renewed.
+      const level = error.code === 'THROTTLED' ? 'info' : 'warn';
+      this.log[level](
+        { err: error, retryInMs: wait },
+        'reading the shard failed, retrying from the checkpoint',
+      );
+      return wait;
+    }
+    // Kafka: whether the last commit landed is unknown until the lease is acquired again and its checkpoint read.
+    this.deps.counters.reacquired += 1;
+    this.log.warn(
       { err: error, retryInMs: wait },
-      'reading the shard failed, retrying from the checkpoint',
+      'publishing failed; acquiring the shard again to resume from its committed checkpoint',
     );
+    await this.dropLease();
     return wait;
+  }
+
+  private async dropLease(): Promise<void> {
+    const lease = this.lease;
+    this.lease = undefined;
+    if (!lease) return;
+    // Never wait long on a hung producer: acquiring the shard again fences it anyway.
+    await Promise.race([
+      lease.release().catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, RELEASE_WAIT_MS).unref()),
+    ]);
   }
 
   private startPosition(): StartPosition {

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@sarwatch/runtime';
+import type { Consumer, Kafka } from 'kafkajs';
+import { z } from 'zod';
+import type { Checkpoint, CheckpointView } from '../ports.js';
+
+/** A shard's position, published in the same transaction as the events it covers. */
+export const CheckpointRecordSchema = z.object({
+  application: z.string(),
+  streamName: z.string(),
+  shardId: z.string(),
+  sequenceNumber: z.string().nullable(),
+  ended: z.boolean(),
+  /** The instance that committed it: shows who owned the shard when. */
+  owner: z.string().optional(),
+  updatedAt: z.string(),
+});
+export type CheckpointRecord = z.infer<typeof CheckpointRecordSchema>;
+
+/** Written by a new holder of a shard, alone in a transaction, right after it fenced the earlier holders. */
+export const TakeoverRecordSchema = z.object({
+  shardId: z.string(),
+  owner: z.string(),
+  nonce: z.string(),
+  at: z.string(),
+});
+
+export interface CheckpointLogOptions {
+  topic: string;
+  application: string;
+  streamName: string;
+}
+
+/**
+ * The checkpoint topic, followed from its beginning by a read_committed consumer, so the view holds exactly the
+ * checkpoints of committed transactions. It also answers "has everything committed before this moment been
+ * read?": a takeover record written now is delivered only after every record before it, and, with
+ * read_committed, only once no transaction still open before it could commit a checkpoint ahead of it.
+ */
+export class KafkaCheckpointLog implements CheckpointView {
+  private readonly checkpoints = new Map<string, Checkpoint>();
+  private readonly awaited = new Map<string, () => void>();
+  private readonly endedListeners: ((shardId: string) => void)[] = [];
+  private readonly consumer: Consumer;
+  private readonly groupId: string;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: CheckpointLogOptions,
+    private readonly log: Logger,
+  ) {
+    // kafkajs reads only through a consumer group; this one never commits, so it always reads from the start.
+    this.groupId = `${options.application}.checkpoint-view.${randomUUID()}`;
+    this.consumer = kafka.consumer({
+      groupId: this.groupId,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 500,
+    });
+  }
+
+  checkpointKey(shardId: string): string {
+    return `${this.options.application}|${this.options.streamName}|${shardId}`;
+  }
+
+  takeoverKey(shardId: string): string {
+    return `${this.checkpointKey(shardId)}|takeover`;
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+    const prefix = this.checkpointKey('');
+    await this.consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ message }) => {
+        const key = message.key?.toString();
+        if (!key?.startsWith(prefix) || !message.value) return;
+        if (key.endsWith('|takeover')) this.applyTakeover(message.value);
+        else this.applyCheckpoint(key, message.value);
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const release of this.awaited.values()) release();
+    await this.consumer.disconnect();
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      await admin.deleteGroups([this.groupId]);
+    } catch (error) {
+      this.log.debug({ err: error, groupId: this.groupId }, 'could not delete the checkpoint view group');
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  get(shardId: string): Checkpoint | undefined {
+    return this.checkpoints.get(shardId);
+  }
+
+  hasEnded(shardId: string): boolean {
+    return this.checkpoints.get(shardId)?.ended ?? false;
+  }
+
+  onShardEnded(listener: (shardId: string) => void): void {
+    this.endedListeners.push(listener);
+  }
+
+  /** Resolves once the takeover record carrying `nonce` has been read, i.e. everything committed before it has. */
+  waitForTakeover(nonce: string, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.awaited.delete(nonce);
+        reject(signal.reason);
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.awaited.set(nonce, () => {
+        signal.removeEventListener('abort', onAbort);
+        this.awaited.delete(nonce);
+        resolve();
+      });
+    });
+  }
+
+  private applyCheckpoint(key: string, value: Buffer): void {
+    const parsed = CheckpointRecordSchema.safeParse(parseJson(value));
+    if (!parsed.success) {
+      this.log.warn({ key }, 'ignoring an unreadable checkpoint record');
+      return;
+    }
+    const { shardId, sequenceNumber, ended } = parsed.data;
+    const endsNow = ended && !this.hasEnded(shardId);
+    this.checkpoints.set(shardId, { shardId, sequenceNumber, ended });
+    if (endsNow) for (const listener of this.endedListeners) listener(shardId);
+  }
+
+  private applyTakeover(value: Buffer): void {
+    const parsed = TakeoverRecordSchema.safeParse(parseJson(value));
+    if (parsed.success) this.awaited.get(parsed.data.nonce)?.();
+  }
+}
+
+function parseJson(value: Buffer): unknown {
+  try {
+    return JSON.parse(value.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}

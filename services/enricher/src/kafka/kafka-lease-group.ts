@@ -1,0 +1,101 @@
+import type { Logger } from '@sarwatch/runtime';
+import type { Consumer, Kafka } from 'kafkajs';
+import type { ShardOwnership } from '../ports.js';
+
+export interface KafkaLeaseGroupOptions {
+  /** One group per application and stream: its members share that stream's shards. */
+  groupId: string;
+  /** A topic that holds no data; only its partitions matter, as the units Kafka hands out to members. */
+  topic: string;
+  /** How long a silent member keeps its partitions: the bound on how long a dead instance's shards wait. */
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+}
+
+/**
+ * Shard ownership decided by Kafka's consumer-group protocol. The members of one group split the partitions of a
+ * lease topic among themselves, and a shard belongs to whoever holds the partition its id hashes to. When a
+ * member joins, leaves or stops heartbeating, the group coordinator (a broker) rebalances: no consensus is
+ * written here. Two members may both believe they own a shard for a moment during a rebalance; the shard's
+ * transactional lease fences the earlier one, so only one of them can publish.
+ */
+export class KafkaLeaseGroup implements ShardOwnership {
+  private readonly consumer: Consumer;
+  private readonly listeners: (() => void)[] = [];
+  private assigned = new Set<number>();
+  private partitions = 0;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: KafkaLeaseGroupOptions,
+    private readonly log: Logger,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: options.heartbeatIntervalMs,
+      rebalanceTimeout: options.sessionTimeoutMs,
+      // The topic stays empty: short fetch waits keep the member heartbeating on time.
+      maxWaitTimeInMs: options.heartbeatIntervalMs,
+      allowAutoTopicCreation: false,
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.assign(payload.memberAssignment[options.topic] ?? [], payload.memberId);
+    });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.log.warn({ err: payload.error, restart: payload.restart }, 'lease group member crashed');
+    });
+  }
+
+  async start(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [this.options.topic] });
+      this.partitions = metadata.topics[0]?.partitions.length ?? 0;
+    } finally {
+      await admin.disconnect();
+    }
+    if (this.partitions === 0) throw new Error(`lease topic ${this.options.topic} has no partitions`);
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.options.topic });
+    await this.consumer.run({ autoCommit: false, eachMessage: async () => {} });
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+
+  owns(shardId: string): boolean {
+    return this.partitions > 0 && this.assigned.has(leasePartition(shardId, this.partitions));
+  }
+
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private assign(partitions: number[], memberId: string): void {
+    this.assigned = new Set(partitions);
+    this.log.info(
+      { memberId, leasePartitions: partitions.length, of: this.partitions },
+      'lease partitions assigned',
+    );
+    for (const listener of this.listeners) listener();
+  }
+}
+
+/**
+ * The lease partition of a shard. Kinesis numbers its shards in order (`shardId-000000000007`), and kafkajs'
+ * round-robin assigner deals partitions out in order, so consecutive shards land on different members: the open
+ * shards of a stream, which are consecutive after any reshard, spread evenly. Any other id is hashed (FNV-1a).
+ */
+export function leasePartition(shardId: string, partitions: number): number {
+  const number = /^shardId-(\d{1,15})$/.exec(shardId)?.[1];
+  if (number !== undefined) return Number(number) % partitions;
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < shardId.length; index += 1) {
+    hash ^= shardId.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % partitions;
+}
