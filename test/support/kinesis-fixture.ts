@@ -41,12 +41,16 @@ export async function putAll(client: KinesisClient, streamName: string, records:
 
 type GeneratedEvent = Extract<GeneratedRecord, { kind: 'event' }>;
 
-/** Well-formed events only, deterministic for a seed. */
+/**
+ * Well-formed events only, deterministic for a seed, keyed as sarwatch's rule keys them ($.account): all calls
+ * of one account, so of one application, go to one shard in order.
+ */
 export function generateEvents(count: number, seed: number): GeneratedEvent[] {
   const generator = createEventGenerator({ seed, malformedRatio: 0 });
-  return Array.from({ length: count }, () => {
-    const record = generator.next();
-    if (record.kind !== 'event') throw new Error('asked for events only');
-    return record;
-  });
+  return Array.from({ length: count }, () => keyedByAccount(generator.next()));
+}
+
+export function keyedByAccount(record: GeneratedRecord): GeneratedEvent {
+  if (record.kind !== 'event') throw new Error('asked for events only');
+  return { ...record, partitionKey: record.envelope.account };
 }

@@ -42,8 +42,8 @@ export function pipelineFixture() {
       processes.push(cli);
       return cli;
     },
-    async collect(topics: string[]): Promise<TopicCollector> {
-      const collector = await TopicCollector.start(topics);
+    async collect(topics: string[], brokers?: string): Promise<TopicCollector> {
+      const collector = await TopicCollector.start(topics, brokers);
       collectors.push(collector);
       return collector;
     },

@@ -8,4 +8,8 @@ export const TEST_PORTS = {
   localKinesis: 14569,
   /** moto's AWS API server, for `sarwatch infra`. */
   moto: 15099,
+  /** A broker of its own, which the outage tests stop and start, and a Kinesis emulator with short iterators. */
+  faultKafka: 19392,
+  faultKafkaController: 19393,
+  faultKinesis: 14571,
 } as const;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type IHeaders, Kafka, logLevel } from 'kafkajs';
+import { type Consumer, type IHeaders, Kafka, logLevel } from 'kafkajs';
 import { inject } from 'vitest';
 
 export interface CollectedMessage {
@@ -16,15 +16,18 @@ export interface CollectedMessage {
  */
 export class TopicCollector {
   readonly messages: CollectedMessage[] = [];
-  private readonly kafka = new Kafka({
-    clientId: 'sarwatch-test',
-    brokers: [inject('kafkaBrokers')],
-    logLevel: logLevel.NOTHING,
-  });
-  private readonly consumer = this.kafka.consumer({ groupId: `sarwatch-test-${randomUUID()}` });
+  private readonly kafka: Kafka;
+  private readonly consumer: Consumer;
 
-  static async start(topics: string[]): Promise<TopicCollector> {
-    const collector = new TopicCollector();
+  private constructor(brokers: string) {
+    this.kafka = new Kafka({ clientId: 'sarwatch-test', brokers: [brokers], logLevel: logLevel.NOTHING });
+    // read_committed (kafkajs' default), as the subscribers exactly-once is promised to.
+    this.consumer = this.kafka.consumer({ groupId: `sarwatch-test-${randomUUID()}` });
+  }
+
+  /** Collects from the test broker, or from `brokers` when a test runs its own. */
+  static async start(topics: string[], brokers: string = inject('kafkaBrokers')): Promise<TopicCollector> {
+    const collector = new TopicCollector(brokers);
     await collector.begin(topics);
     return collector;
   }

@@ -25,6 +25,8 @@ export interface StartKinesisOptions {
   /** How long a stream stays CREATING/DELETING/UPDATING; kinesalite's 500 ms default slows every test. */
   transitionMs?: number;
   readyTimeoutMs?: number;
+  /** For fault tests: shard iterators expire this long after they are issued, instead of after 5 minutes. */
+  iteratorTtlMs?: number;
   /** Who kills the child if this process exits without stop(); defaults to the shared registry. */
   children?: ChildProcesses;
 }
@@ -102,6 +104,7 @@ export async function startKinesis(options: StartKinesisOptions): Promise<Runnin
     transitionMs,
     '--updateStreamMs',
     transitionMs,
+    ...(options.iteratorTtlMs === undefined ? [] : ['--iteratorTtlMs', String(options.iteratorTtlMs)]),
   ];
   const startedAt = Date.now();
   // stdin stays an open pipe: the launcher exits when it closes, i.e. when this process dies.

@@ -19,7 +19,7 @@ export const EnricherConfigSchema = LoggingConfigSchema.extend({
   KINESIS_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
   KINESIS_START_POSITION: z.enum(['TRIM_HORIZON', 'LATEST']).default('TRIM_HORIZON'),
-  KINESIS_MAX_RECORDS_PER_CALL: positiveInt(10_000, 10_000),
+  KINESIS_MAX_RECORDS_PER_CALL: positiveInt(2_000, 10_000),
   KINESIS_IDLE_MIN_MS: positiveInt(200, 60_000),
   KINESIS_IDLE_MAX_MS: positiveInt(1_000, 60_000),
   SHARD_DISCOVERY_INTERVAL_MS: positiveInt(30_000),
@@ -42,7 +42,7 @@ export const EnricherConfigSchema = LoggingConfigSchema.extend({
     .regex(/^[\w.-]{1,100}$/, 'letters, digits, . _ - only')
     .optional(),
   /** Records read from Kinesis and not yet committed to Kafka, across all shards: bounds memory when Kafka lags. */
-  MAX_IN_FLIGHT_RECORDS: positiveInt(40_000, 10_000_000),
+  MAX_IN_FLIGHT_RECORDS: positiveInt(10_000, 10_000_000),
   /** A shard step (read, commit) that hangs this long without an answer is abandoned and the shard recovered. */
   STALL_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(90_000),
   /** Events with a CloudTrail eventID published this recently are dropped as upstream duplicates. */

@@ -1,5 +1,5 @@
 import type { Logger } from '@sarwatch/runtime';
-import type { Consumer, Kafka } from 'kafkajs';
+import { AssignerProtocol, type Consumer, type Kafka, type PartitionAssigner } from 'kafkajs';
 import type { ShardOwnership } from '../ports.js';
 
 export interface KafkaLeaseGroupOptions {
@@ -38,6 +38,7 @@ export class KafkaLeaseGroup implements ShardOwnership {
       // The topic stays empty: short fetch waits keep the member heartbeating on time.
       maxWaitTimeInMs: options.heartbeatIntervalMs,
       allowAutoTopicCreation: false,
+      partitionAssigners: [moduloAssigner],
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.assign(payload.memberAssignment[options.topic] ?? [], payload.memberId);
@@ -85,9 +86,49 @@ export class KafkaLeaseGroup implements ShardOwnership {
 }
 
 /**
- * The lease partition of a shard. Kinesis numbers its shards in order (`shardId-000000000007`), and kafkajs'
- * round-robin assigner deals partitions out in order, so consecutive shards land on different members: the open
- * shards of a stream, which are consecutive after any reshard, spread evenly. Any other id is hashed (FNV-1a).
+ * Partition p goes to the (p mod n)-th member in member-id order. Kinesis numbers shards consecutively and a shard
+ * maps to partition (number mod partitions), so the open shards of a stream spread evenly over the members. kafkajs'
+ * own round-robin assigner deals partitions in metadata order, which is not numeric: with 4 shards and 3 members it
+ * can leave a member with none. Every member must offer this assigner; the group refuses members that do not.
+ */
+export const moduloAssigner: PartitionAssigner = ({ cluster }) => ({
+  name: 'SarwatchModuloAssigner',
+  version: 1,
+  async assign({ members, topics }) {
+    const memberIds = members.map(({ memberId }) => memberId).sort();
+    const assignment = new Map<string, Record<string, number[]>>(memberIds.map((id) => [id, {}]));
+    for (const topic of topics) {
+      const partitions = cluster
+        .findTopicPartitionMetadata(topic)
+        .map(({ partitionId }) => partitionId)
+        .sort((a, b) => a - b);
+      for (const partition of partitions) {
+        const member = assignment.get(memberIds[partition % memberIds.length] ?? '');
+        if (!member) continue;
+        member[topic] = [...(member[topic] ?? []), partition];
+      }
+    }
+    return [...assignment].map(([memberId, topicPartitions]) => ({
+      memberId,
+      memberAssignment: AssignerProtocol.MemberAssignment.encode({
+        version: 1,
+        assignment: topicPartitions,
+        userData: Buffer.alloc(0),
+      }),
+    }));
+  },
+  protocol({ topics }) {
+    return {
+      name: 'SarwatchModuloAssigner',
+      metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }),
+    };
+  },
+});
+
+/**
+ * The lease partition of a shard: its number, as Kinesis numbers shards in order (`shardId-000000000007`), mod
+ * the partition count. With the modulo assigner, consecutive shards land on different members, and the open shards
+ * of a stream are consecutive after any reshard. Any other id is hashed (FNV-1a).
  */
 export function leasePartition(shardId: string, partitions: number): number {
   const number = /^shardId-(\d{1,15})$/.exec(shardId)?.[1];
