@@ -29,6 +29,8 @@ export function enricherEnv(names: Names, extra: Record<string, string> = {}): R
     KAFKA_TOPIC_PARTITIONS: '4',
     KINESIS_IDLE_MAX_MS: '500',
     LOG_LEVEL: 'info',
+    // Tests run several instances at once: each takes a free port for its metrics and logs it.
+    METRICS_PORT: '0',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...extra,
   };

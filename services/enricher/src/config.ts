@@ -62,6 +62,10 @@ export const EnricherConfigSchema = LoggingConfigSchema.extend({
   MAX_EVENT_BYTES: positiveInt(900_000),
   MAX_TEXT_LENGTH: positiveInt(16_384),
   SHUTDOWN_TIMEOUT_MS: positiveInt(9_000, 60_000),
+  /** /metrics, /healthz and /readyz; 127.0.0.1 keeps them off the network unless asked. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** 0 picks a free port, logged at start. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9_464),
 });
 export type EnricherConfig = z.infer<typeof EnricherConfigSchema>;
 

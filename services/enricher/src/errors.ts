@@ -8,6 +8,7 @@ export const ENRICHER_ERROR_CODES = [
   'FENCED',
   /** A shard made no progress for the stall timeout while records were waiting. */
   'STALLED',
+  'METRICS_UNAVAILABLE',
 ] as const;
 export type EnricherErrorCode = (typeof ENRICHER_ERROR_CODES)[number];
 

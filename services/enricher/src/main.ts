@@ -9,16 +9,19 @@ import {
   sleep,
 } from '@sarwatch/runtime';
 import { type EnricherConfig, parseEnricherConfig } from './config.js';
+import { EnricherError, isEnricherError } from './errors.js';
 import { KafkaCheckpointLog } from './kafka/checkpoint-log.js';
 import { createKafka } from './kafka/kafka-client.js';
 import { KafkaLeaseGroup } from './kafka/kafka-lease-group.js';
 import { KafkaShardLeases } from './kafka/kafka-shard-leases.js';
 import { ensureTopics } from './kafka/kafka-topics.js';
 import { KinesisRecordSource } from './kinesis/kinesis-record-source.js';
+import { startMetricsServer } from './metrics/metrics-server.js';
+import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { InFlightBudget } from './pipeline/in-flight-budget.js';
 import { RecordProcessor } from './pipeline/record-processor.js';
 import { ShardCoordinator } from './pipeline/shard-coordinator.js';
-import { type PipelineCounters, ShardReader } from './pipeline/shard-reader.js';
+import { ShardReader } from './pipeline/shard-reader.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FORCED = 1;
@@ -46,6 +49,10 @@ export async function runEnricher(env: Readonly<Record<string, string | undefine
     await runPipeline(config, log, stop.signal);
     log.info('stopped cleanly');
     return EXIT_OK;
+  } catch (error) {
+    if (!isEnricherError(error, 'METRICS_UNAVAILABLE')) throw error;
+    process.stderr.write(`sarwatch run: ${error.message}\n`);
+    return EXIT_BAD_CONFIG;
   } finally {
     removeSignalHandlers();
   }
@@ -91,7 +98,7 @@ async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSigna
     maxTextLength: config.MAX_TEXT_LENGTH,
   });
   const budget = new InFlightBudget(config.MAX_IN_FLIGHT_RECORDS);
-  const counters: PipelineCounters = { duplicatesDropped: 0, stalls: 0, fenced: 0, reacquired: 0 };
+  const metrics = new PrometheusMetrics();
 
   log.info(
     {
@@ -102,13 +109,31 @@ async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSigna
     },
     'starting',
   );
+  // Up before Kafka is reached, so /healthz answers and a busy port fails at once.
+  let readiness = () => ({ ready: false, reason: 'starting' });
+  const server = await startMetricsServer({
+    host: config.METRICS_HOST,
+    port: config.METRICS_PORT,
+    registry: metrics.registry,
+    readiness: () => readiness(),
+  }).catch((error: unknown) => {
+    throw new EnricherError(
+      'METRICS_UNAVAILABLE',
+      `cannot serve metrics on ${config.METRICS_HOST}:${config.METRICS_PORT} (METRICS_HOST, METRICS_PORT): ${(error as Error).message}`,
+      { cause: error },
+    );
+  });
+  log.info({ address: server.address }, `metrics on http://${server.address}/metrics, /healthz, /readyz`);
   const started = await untilDone('connect to Kafka and join the group', log, stop, async () => {
     if (config.KAFKA_CREATE_TOPICS) await ensureTopics(kafka, topicSpecs(config), log);
     await checkpointLog.start();
     await ownership.start();
     return true;
   });
-  if (started === undefined) return;
+  if (started === undefined) {
+    await server.close();
+    return;
+  }
 
   const readerLog = log.child({ component: 'shard-reader' });
   const coordinator = new ShardCoordinator({
@@ -124,7 +149,7 @@ async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSigna
         leases,
         processor,
         budget,
-        counters,
+        metrics,
         log: readerLog,
         options: {
           startPosition: config.KINESIS_START_POSITION,
@@ -138,18 +163,16 @@ async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSigna
       }),
   });
   const report = setInterval(
-    () =>
-      log.info(
-        { ...counters, inFlight: budget.inFlight, shards: coordinator.ownedShards.length },
-        'progress',
-      ),
+    () => log.info({ ...metrics.snapshot(), inFlight: budget.inFlight }, 'progress'),
     PROGRESS_EVERY_MS,
   ).unref();
+  readiness = () => coordinator.readiness();
   try {
     await coordinator.run(stop);
   } finally {
     clearInterval(report);
-    log.info({ ...counters }, 'readers stopped');
+    log.info(metrics.snapshot(), 'readers stopped');
+    await server.close();
     // Leaving the group now hands this instance's shards to the others at once, not after a session timeout.
     await Promise.allSettled([ownership.stop(), checkpointLog.stop()]);
     kinesis.destroy();

@@ -75,7 +75,38 @@ export interface CheckpointView {
 
 /** Which shards this instance should read now; decided by a group of instances, not by this one alone. */
 export interface ShardOwnership {
+  /** Whether this instance is a member of the group right now, i.e. its view of ownership is current. */
+  readonly joined: boolean;
   owns(shardId: string): boolean;
   /** Called after every change of what this instance owns. */
   onChange(listener: () => void): void;
+}
+
+/** What an operator watches: the pipeline reports here, an adapter turns it into Prometheus metrics. */
+export interface PipelineMetrics {
+  pageRead(shardId: string, records: number, millisBehindLatest: number): void;
+  /** Called once a page's transaction is committed: only then did its events and dead letters happen. */
+  pageCommitted(shardId: string, page: CommittedPage): void;
+  shardAcquired(shardId: string): void;
+  shardReleased(shardId: string): void;
+  stalled(shardId: string): void;
+  fenced(shardId: string): void;
+  reacquired(shardId: string): void;
+}
+
+export interface CommittedPage {
+  records: number;
+  events: readonly PublishedEventSummary[];
+  deadLetters: ReadonlyMap<string, number>;
+  duplicates: number;
+  transactionSeconds: number;
+}
+
+/** The few fields of a published event that metrics break counts down by; each has a bounded set of values. */
+export interface PublishedEventSummary {
+  eventName: string;
+  identityType: string;
+  actor: string;
+  severity: string;
+  eventTime: string;
 }

@@ -203,7 +203,7 @@ function printWhereThingsRun(
     'sarwatch local is running',
     `  Kinesis API   ${kinesis}   stream ${options.streamName} (${options.shards} shards)`,
     `  Kafka         ${brokers}   topics ${EVENTS_TOPIC}, ${DLQ_TOPIC}, sarwatch.checkpoints.v1`,
-    `  enricher      sarwatch run, pid ${enricherPid ?? '?'}`,
+    `  enricher      sarwatch run, pid ${enricherPid ?? '?'}; metrics http://127.0.0.1:${process.env.METRICS_PORT ?? 9464}/metrics`,
     `  EventBridge   rule ${options.ruleState}, pattern infra/eventbridge/sar-cloudtrail-pattern.json, key $.account`,
     `  feeder        ${options.rate} calls/s (${LOCAL_OTHER_SERVICE_RATIO * 100}% to other services), about ${Math.round(options.malformedRatio * 100)}% malformed on purpose`,
     '',

@@ -24,6 +24,7 @@ export class KafkaLeaseGroup implements ShardOwnership {
   private readonly listeners: (() => void)[] = [];
   private assigned = new Set<number>();
   private partitions = 0;
+  joined = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -44,7 +45,11 @@ export class KafkaLeaseGroup implements ShardOwnership {
       this.assign(payload.memberAssignment[options.topic] ?? [], payload.memberId);
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.joined = false;
       this.log.warn({ err: payload.error, restart: payload.restart }, 'lease group member crashed');
+    });
+    this.consumer.on(this.consumer.events.STOP, () => {
+      this.joined = false;
     });
   }
 
@@ -76,6 +81,7 @@ export class KafkaLeaseGroup implements ShardOwnership {
   }
 
   private assign(partitions: number[], memberId: string): void {
+    this.joined = true;
     this.assigned = new Set(partitions);
     this.log.info(
       { memberId, leasePartitions: partitions.length, of: this.partitions },

@@ -1,5 +1,5 @@
 import { type DeadLetterReason, decodeRecord, enrich, eventKey, serializeEvent } from '@sarwatch/core';
-import type { OutboundMessage, StreamRecord } from '../ports.js';
+import type { OutboundMessage, PublishedEventSummary, StreamRecord } from '../ports.js';
 
 export interface RecordProcessorOptions {
   streamName: string;
@@ -19,6 +19,8 @@ export interface ProcessedBatch {
   duplicates: number;
   /** The eventIDs published by this page, with their arrival times: remember them once the page is committed. */
   published: { eventId: string; atMs: number }[];
+  /** One per enriched event, for metrics once the page is committed. */
+  summaries: PublishedEventSummary[];
 }
 
 /** The eventIDs already published within the deduplication window. */
@@ -43,6 +45,7 @@ export class RecordProcessor {
       deadLettered: new Map(),
       duplicates: 0,
       published: [],
+      summaries: [],
     };
     const inThisPage = new Set<string>();
     for (const record of records) {
@@ -57,6 +60,7 @@ export class RecordProcessor {
         batch.enriched += 1;
         inThisPage.add(message.eventId);
         batch.published.push({ eventId: message.eventId, atMs: record.arrivedAt?.getTime() ?? Date.now() });
+        batch.summaries.push(message.summary);
       }
     }
     return batch;
@@ -66,7 +70,7 @@ export class RecordProcessor {
     record: StreamRecord,
     alreadyPublished: (eventId: string) => boolean,
   ):
-    | { message: OutboundMessage; eventId: string }
+    | { message: OutboundMessage; eventId: string; summary: PublishedEventSummary }
     | { reason: DeadLetterReason; detail: string }
     | 'duplicate' {
     const decoded = decodeRecord(record.data, { maxRecordBytes: this.options.maxRecordBytes });
@@ -93,6 +97,13 @@ export class RecordProcessor {
     }
     return {
       eventId,
+      summary: {
+        eventName: event.eventName,
+        identityType: event.identity.type,
+        actor: event.identity.actor,
+        severity: event.risk.severity,
+        eventTime: event.eventTime,
+      },
       message: {
         topic: this.options.eventsTopic,
         key: eventKey(event),

@@ -5,6 +5,7 @@ import type { ShardOutcome } from './shard-reader.js';
 
 export interface ShardRunner {
   run(stop: AbortSignal): Promise<ShardOutcome>;
+  readonly holdsLease: boolean;
 }
 
 export interface ShardCoordinatorDeps {
@@ -19,6 +20,7 @@ export interface ShardCoordinatorDeps {
 }
 
 interface Running {
+  reader: ShardRunner;
   stop: AbortController;
   done: Promise<void>;
 }
@@ -42,6 +44,14 @@ export class ShardCoordinator {
 
   get ownedShards(): string[] {
     return [...this.running.keys()];
+  }
+
+  /** Ready: a member of the group, and every shard it reads held (which takes a working Kafka). */
+  readiness(): { ready: boolean; reason: string } {
+    if (!this.deps.ownership.joined) return { ready: false, reason: 'not a member of the ownership group' };
+    const waiting = [...this.running].filter(([, running]) => !running.reader.holdsLease).map(([id]) => id);
+    if (waiting.length > 0) return { ready: false, reason: `acquiring ${waiting.join(', ')}` };
+    return { ready: true, reason: `reading ${this.running.size} shards` };
   }
 
   async run(stop: AbortSignal): Promise<void> {
@@ -91,8 +101,8 @@ export class ShardCoordinator {
 
   private start(shardId: string, stop: AbortSignal): void {
     const own = new AbortController();
-    const done = this.deps
-      .createReader(shardId)
+    const reader = this.deps.createReader(shardId);
+    const done = reader
       .run(AbortSignal.any([stop, own.signal]))
       .then((outcome) => {
         if (outcome === 'ended') this.ended.add(shardId);
@@ -109,7 +119,7 @@ export class ShardCoordinator {
         // A shard that ended may have children waiting for it: look again now rather than at the next interval.
         this.wake.abort();
       });
-    this.running.set(shardId, { stop: own, done });
+    this.running.set(shardId, { reader, stop: own, done });
   }
 
   private nextPauseEndsIn(): number {

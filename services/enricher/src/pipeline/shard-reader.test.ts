@@ -1,6 +1,7 @@
 import { createLogger } from '@sarwatch/runtime';
 import { describe, expect, it } from 'vitest';
 import { EnricherError } from '../errors.js';
+import { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import type {
   Checkpoint,
   OutboundMessage,
@@ -13,7 +14,7 @@ import type {
 } from '../ports.js';
 import { InFlightBudget } from './in-flight-budget.js';
 import { RecordProcessor } from './record-processor.js';
-import { type PipelineCounters, ShardReader } from './shard-reader.js';
+import { ShardReader } from './shard-reader.js';
 
 const SHARD = 'shardId-000000000000';
 const log = createLogger({ name: 'test', level: 'silent', format: 'json' });
@@ -103,7 +104,7 @@ class Committed implements ShardLeases {
 }
 
 function reader(source: RecordSource, leases: ShardLeases, stallTimeoutMs = 5_000) {
-  const counters: PipelineCounters = { duplicatesDropped: 0, stalls: 0, fenced: 0, reacquired: 0 };
+  const metrics = new PrometheusMetrics();
   const shardReader = new ShardReader(SHARD, {
     source,
     leases,
@@ -116,7 +117,7 @@ function reader(source: RecordSource, leases: ShardLeases, stallTimeoutMs = 5_00
       maxTextLength: 1_000,
     }),
     budget: new InFlightBudget(100),
-    counters,
+    metrics,
     log,
     options: {
       startPosition: 'TRIM_HORIZON',
@@ -128,7 +129,7 @@ function reader(source: RecordSource, leases: ShardLeases, stallTimeoutMs = 5_00
       dedupMaxIds: 1_000,
     },
   });
-  return { counters, run: () => shardReader.run(new AbortController().signal) };
+  return { metrics, run: () => shardReader.run(new AbortController().signal) };
 }
 
 const ids = (count: number) => Array.from({ length: count }, (_, index) => `e${index}`);
@@ -144,10 +145,10 @@ describe('ShardReader', () => {
   it('resumes from the committed checkpoint after a commit that did not land: nothing lost', async () => {
     const committed = new Committed();
     committed.faults = ['lost'];
-    const { counters, run } = reader(new ClosedShard(ids(7), 3), committed);
+    const { metrics, run } = reader(new ClosedShard(ids(7), 3), committed);
     expect(await run()).toBe('ended');
     expect(committed.events).toEqual(ids(7));
-    expect(counters.reacquired).toBe(1);
+    expect(metrics.snapshot().reacquired).toBe(1);
     expect(committed.acquired).toBe(2);
   });
 
@@ -161,28 +162,28 @@ describe('ShardReader', () => {
   it('stops without publishing more once fenced by a newer holder', async () => {
     const committed = new Committed();
     committed.faults = ['fenced'];
-    const { counters, run } = reader(new ClosedShard(ids(7), 3), committed);
+    const { metrics, run } = reader(new ClosedShard(ids(7), 3), committed);
     expect(await run()).toBe('fenced');
     expect(committed.events).toEqual([]);
-    expect(counters.fenced).toBe(1);
+    expect(metrics.snapshot().fenced).toBe(1);
   });
 
   it('notices a read that hangs, counts the stall, and recovers from the checkpoint', async () => {
     const committed = new Committed();
     const source = new ClosedShard(ids(7), 3);
     source.hangOnce = true;
-    const { counters, run } = reader(source, committed, 50);
+    const { metrics, run } = reader(source, committed, 50);
     expect(await run()).toBe('ended');
-    expect(counters.stalls).toBe(1);
+    expect(metrics.snapshot().stalls).toBe(1);
     expect(committed.events).toEqual(ids(7));
   });
 
   it('drops an upstream duplicate in a later page, but not a page re-read after a lost commit', async () => {
     const committed = new Committed();
     committed.faults = ['lost'];
-    const { counters, run } = reader(new ClosedShard(['a', 'b', 'c', 'a', 'd', 'b'], 2), committed);
+    const { metrics, run } = reader(new ClosedShard(['a', 'b', 'c', 'a', 'd', 'b'], 2), committed);
     expect(await run()).toBe('ended');
     expect(committed.events).toEqual(['a', 'b', 'c', 'd']);
-    expect(counters.duplicatesDropped).toBe(2);
+    expect(metrics.snapshot().duplicatesDropped).toBe(2);
   });
 });

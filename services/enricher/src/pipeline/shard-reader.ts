@@ -2,7 +2,7 @@ import { RecentIds } from '@sarwatch/core';
 import type { Logger } from '@sarwatch/runtime';
 import { Backoff, sleep } from '@sarwatch/runtime';
 import { EnricherError, isEnricherError } from '../errors.js';
-import type { RecordSource, ShardLease, ShardLeases, StartPosition } from '../ports.js';
+import type { PipelineMetrics, RecordSource, ShardLease, ShardLeases, StartPosition } from '../ports.js';
 import type { InFlightBudget } from './in-flight-budget.js';
 import type { RecordProcessor } from './record-processor.js';
 import { ShardThrottle } from './shard-throttle.js';
@@ -18,20 +18,12 @@ export interface ShardReaderOptions {
   dedupMaxIds: number;
 }
 
-/** What happened in the pipeline, for logs now and metrics later; shared by every reader of the process. */
-export interface PipelineCounters {
-  duplicatesDropped: number;
-  stalls: number;
-  fenced: number;
-  reacquired: number;
-}
-
 export interface ShardReaderDeps {
   source: RecordSource;
   leases: ShardLeases;
   processor: RecordProcessor;
   budget: InFlightBudget;
-  counters: PipelineCounters;
+  metrics: PipelineMetrics;
   log: Logger;
   options: ShardReaderOptions;
 }
@@ -102,7 +94,7 @@ export class ShardReader {
         idleMs = nextIdleDelay(idleMs, next.records, next.millisBehindLatest, options);
       } catch (error) {
         if (isEnricherError(error, 'FENCED')) {
-          this.deps.counters.fenced += 1;
+          this.deps.metrics.fenced(this.shardId);
           this.log.warn(
             { err: error, lastSequence: this.lastSequence },
             'fenced: another instance reads this shard now',
@@ -122,6 +114,7 @@ export class ShardReader {
   private async acquire(stop: AbortSignal): Promise<'ended' | 'acquired'> {
     const lease = await this.deps.leases.acquire(this.shardId, stop);
     this.lease = lease;
+    this.deps.metrics.shardAcquired(this.shardId);
     this.lastSequence = lease.checkpoint?.sequenceNumber ?? null;
     if (this.unconfirmed && this.unconfirmed.lastSequence === this.lastSequence) {
       for (const { eventId, atMs } of this.unconfirmed.published) this.recent.remember(eventId, atMs);
@@ -149,24 +142,37 @@ export class ShardReader {
         source.readPage(iterator, granted, signal),
       );
       this.throttle.recordCall(page.bytes);
+      this.deps.metrics.pageRead(this.shardId, page.records.length, page.millisBehindLatest);
       const last = page.records.at(-1)?.sequenceNumber ?? this.lastSequence;
       if (page.records.length > 0) {
         const batch = processor.process(this.shardId, page.records, this.recent);
         this.unconfirmed = { lastSequence: last, published: batch.published };
-        await this.commit(lease, batch.messages, last, false);
+        const transactionSeconds = await this.commit(lease, batch.messages, last, false);
         this.unconfirmed = null;
         for (const { eventId, atMs } of batch.published) this.recent.remember(eventId, atMs);
-        if (batch.duplicates > 0) {
-          this.deps.counters.duplicatesDropped += batch.duplicates;
+        this.deps.metrics.pageCommitted(this.shardId, {
+          records: page.records.length,
+          events: batch.summaries,
+          deadLetters: batch.deadLettered,
+          duplicates: batch.duplicates,
+          transactionSeconds,
+        });
+        if (batch.duplicates > 0)
           this.log.info({ duplicates: batch.duplicates }, 'dropped events already published');
-        }
         this.log.debug(
           { read: page.records.length, enriched: batch.enriched, lastSequence: last },
           'page committed',
         );
       }
       if (page.nextIterator === null) {
-        await this.commit(lease, [], last, true);
+        const transactionSeconds = await this.commit(lease, [], last, true);
+        this.deps.metrics.pageCommitted(this.shardId, {
+          records: 0,
+          events: [],
+          deadLetters: new Map(),
+          duplicates: 0,
+          transactionSeconds,
+        });
         this.log.info({ lastSequence: last }, 'shard closed and read to its end');
         return 'ended';
       }
@@ -185,12 +191,14 @@ export class ShardReader {
     messages: Parameters<ShardLease['commit']>[0],
     sequenceNumber: string | null,
     ended: boolean,
-  ): Promise<void> {
+  ): Promise<number> {
     const checkpoint = { shardId: this.shardId, sequenceNumber, ended };
+    const startedAt = performance.now();
     // A commit cannot be called back once sent: on a stall, the lease is dropped and the next holder (this reader,
     // after acquiring again) fences the hung producer, so its transaction can never land late.
     await this.guard('commit a page', undefined, () => lease.commit(messages, checkpoint));
     this.lastSequence = sequenceNumber;
+    return (performance.now() - startedAt) / 1000;
   }
 
   /**
@@ -226,7 +234,7 @@ export class ShardReader {
   /** How long to wait before trying again, having put the reader back on its last committed checkpoint. */
   private async recover(error: unknown): Promise<number> {
     if (isEnricherError(error, 'STALLED')) {
-      this.deps.counters.stalls += 1;
+      this.deps.metrics.stalled(this.shardId);
       this.log.warn(
         { err: error, lastSequence: this.lastSequence },
         'shard stalled; recovering from the checkpoint',
@@ -263,7 +271,7 @@ export class ShardReader {
       return wait;
     }
     // Kafka: whether the last commit landed is unknown until the lease is acquired again and its checkpoint read.
-    this.deps.counters.reacquired += 1;
+    this.deps.metrics.reacquired(this.shardId);
     this.log.warn(
       { err: error, retryInMs: wait },
       'publishing failed; acquiring the shard again to resume from its committed checkpoint',
@@ -272,10 +280,16 @@ export class ShardReader {
     return wait;
   }
 
+  /** Whether the reader holds its shard right now: what readiness is made of. */
+  get holdsLease(): boolean {
+    return this.lease !== undefined;
+  }
+
   private async dropLease(): Promise<void> {
     const lease = this.lease;
     this.lease = undefined;
     if (!lease) return;
+    this.deps.metrics.shardReleased(this.shardId);
     // Never wait long on a hung producer: acquiring the shard again fences it anyway.
     await Promise.race([
       lease.release().catch(() => undefined),

@@ -25,6 +25,9 @@ const CATEGORY_BY_EVENT_NAME: ReadonlyMap<string, OperationCategory> = new Map(
   } satisfies Record<string, OperationCategory>),
 );
 
+/** Whether `eventName` is a Serverless Application Repository API call we know: a bounded set, fit for a label. */
+export const isKnownSarEventName = (eventName: string): boolean => CATEGORY_BY_EVENT_NAME.has(eventName);
+
 // arn:aws:serverlessrepo:<region>:<account>:applications/<name>
 const APPLICATION_ARN = /^arn:aws[\w-]*:serverlessrepo:[\w-]+:\d{12}:applications\/([^/]+)$/;
 

@@ -1,0 +1,51 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+
+export interface MetricsServerOptions {
+  host: string;
+  /** 0 picks a free port; the one chosen is in `address`. */
+  port: number;
+  registry: Registry;
+  /** `/readyz` answers 200 only while this says ready. */
+  readiness: () => { ready: boolean; reason: string };
+}
+
+/** `/metrics` for Prometheus, `/healthz` (the process answers) and `/readyz` (it holds its shards and reaches Kafka). */
+export async function startMetricsServer(
+  options: MetricsServerOptions,
+): Promise<{ address: string; close(): Promise<void> }> {
+  const server: Server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (request.method !== 'GET') {
+      response.writeHead(405, { allow: 'GET' }).end();
+      return;
+    }
+    if (path === '/metrics') {
+      options.registry
+        .metrics()
+        .then((body) => response.writeHead(200, { 'content-type': options.registry.contentType }).end(body))
+        .catch((error: unknown) => response.writeHead(500).end(String(error)));
+      return;
+    }
+    if (path === '/healthz') {
+      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      return;
+    }
+    if (path === '/readyz') {
+      const { ready, reason } = options.readiness();
+      response.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(`${reason}\n`);
+      return;
+    }
+    response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  return {
+    address: `${address}:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

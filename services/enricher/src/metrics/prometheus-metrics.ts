@@ -1,0 +1,180 @@
+import { isKnownSarEventName } from '@sarwatch/core';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { CommittedPage, PipelineMetrics } from '../ports.js';
+
+/** Plain totals for the periodic progress log line and for tests; Prometheus has the full breakdown. */
+export interface MetricsSnapshot {
+  recordsRead: number;
+  eventsPublished: number;
+  deadLetters: number;
+  duplicatesDropped: number;
+  stalls: number;
+  fenced: number;
+  reacquired: number;
+  shardsOwned: number;
+}
+
+/**
+ * The pipeline's metrics in Prometheus form, on a registry of their own. Every label has a bounded set of values:
+ * shard ids (as many as the stream has), known SAR event names or `other`, and the contract's enums.
+ */
+export class PrometheusMetrics implements PipelineMetrics {
+  readonly registry = new Registry();
+  private readonly totals: MetricsSnapshot = {
+    recordsRead: 0,
+    eventsPublished: 0,
+    deadLetters: 0,
+    duplicatesDropped: 0,
+    stalls: 0,
+    fenced: 0,
+    reacquired: 0,
+    shardsOwned: 0,
+  };
+  private readonly owned = new Set<string>();
+
+  private readonly recordsRead = this.counter('sarwatch_records_read_total', 'Kinesis records read', [
+    'shard',
+  ]);
+  private readonly events = this.counter(
+    'sarwatch_events_published_total',
+    'Enriched events committed to Kafka',
+    ['event_name', 'identity_type', 'actor', 'severity'],
+  );
+  private readonly deadLetters = this.counter('sarwatch_dead_letters_total', 'Records committed to the DLQ', [
+    'reason',
+  ]);
+  private readonly duplicates = this.counter(
+    'sarwatch_duplicates_dropped_total',
+    'Events dropped because their CloudTrail eventID was already published',
+    [],
+  );
+  private readonly stalls = this.counter(
+    'sarwatch_shard_stalls_total',
+    'Shard steps abandoned by the watchdog',
+    ['shard'],
+  );
+  private readonly fencings = this.counter(
+    'sarwatch_shard_fenced_total',
+    'Shards lost to a newer holder (another instance took them over)',
+    ['shard'],
+  );
+  private readonly reacquisitions = this.counter(
+    'sarwatch_shard_reacquired_total',
+    'Times a shard was acquired again after a Kafka failure',
+    ['shard'],
+  );
+  private readonly ownershipChanges = this.counter(
+    'sarwatch_ownership_changes_total',
+    'Shards acquired or released by this instance',
+    ['change'],
+  );
+  private readonly shardsOwned = new Gauge({
+    name: 'sarwatch_shards_owned',
+    help: 'Shards this instance holds a lease on',
+    registers: [this.registry],
+  });
+  private readonly behind = new Gauge({
+    name: 'sarwatch_millis_behind_latest',
+    help: 'MillisBehindLatest of the last page read, per shard',
+    labelNames: ['shard'],
+    registers: [this.registry],
+  });
+  private readonly newestEventAge = new Gauge({
+    name: 'sarwatch_newest_event_age_seconds',
+    help: 'From the newest committed event eventTime to its commit, per shard',
+    labelNames: ['shard'],
+    registers: [this.registry],
+  });
+  private readonly lastCheckpoint = new Gauge({
+    name: 'sarwatch_last_checkpoint_timestamp_seconds',
+    help: 'When each shard last committed a checkpoint (Unix time); time() minus it is the checkpoint age',
+    labelNames: ['shard'],
+    registers: [this.registry],
+  });
+  private readonly transactionSeconds = new Histogram({
+    name: 'sarwatch_kafka_transaction_seconds',
+    help: 'Time to send a page and commit its Kafka transaction',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly batchRecords = new Histogram({
+    name: 'sarwatch_batch_records',
+    help: 'Records per committed page',
+    buckets: [1, 10, 50, 100, 250, 500, 1_000, 2_000, 5_000, 10_000],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'sarwatch_' });
+  }
+
+  snapshot(): MetricsSnapshot {
+    return { ...this.totals, shardsOwned: this.owned.size };
+  }
+
+  pageRead(shardId: string, records: number, millisBehindLatest: number): void {
+    this.recordsRead.inc({ shard: shardId }, records);
+    this.totals.recordsRead += records;
+    this.behind.set({ shard: shardId }, millisBehindLatest);
+  }
+
+  pageCommitted(shardId: string, page: CommittedPage): void {
+    const now = Date.now();
+    this.lastCheckpoint.set({ shard: shardId }, now / 1000);
+    this.transactionSeconds.observe(page.transactionSeconds);
+    if (page.records > 0) this.batchRecords.observe(page.records);
+    let newest = Number.NEGATIVE_INFINITY;
+    for (const event of page.events) {
+      this.events.inc({
+        event_name: isKnownSarEventName(event.eventName) ? event.eventName : 'other',
+        identity_type: event.identityType,
+        actor: event.actor,
+        severity: event.severity,
+      });
+      newest = Math.max(newest, Date.parse(event.eventTime));
+    }
+    if (Number.isFinite(newest))
+      this.newestEventAge.set({ shard: shardId }, Math.max(0, (now - newest) / 1000));
+    for (const [reason, count] of page.deadLetters) {
+      this.deadLetters.inc({ reason }, count);
+      this.totals.deadLetters += count;
+    }
+    if (page.duplicates > 0) this.duplicates.inc(page.duplicates);
+    this.totals.eventsPublished += page.events.length;
+    this.totals.duplicatesDropped += page.duplicates;
+  }
+
+  shardAcquired(shardId: string): void {
+    this.owned.add(shardId);
+    this.shardsOwned.set(this.owned.size);
+    this.ownershipChanges.inc({ change: 'acquired' });
+  }
+
+  shardReleased(shardId: string): void {
+    if (!this.owned.delete(shardId)) return;
+    this.shardsOwned.set(this.owned.size);
+    this.ownershipChanges.inc({ change: 'released' });
+    // A shard held elsewhere now: its last values here would only mislead.
+    this.behind.remove({ shard: shardId });
+    this.newestEventAge.remove({ shard: shardId });
+  }
+
+  stalled(shardId: string): void {
+    this.stalls.inc({ shard: shardId });
+    this.totals.stalls += 1;
+  }
+
+  fenced(shardId: string): void {
+    this.fencings.inc({ shard: shardId });
+    this.totals.fenced += 1;
+  }
+
+  reacquired(shardId: string): void {
+    this.reacquisitions.inc({ shard: shardId });
+    this.totals.reacquired += 1;
+  }
+
+  private counter<Label extends string>(name: string, help: string, labelNames: readonly Label[]) {
+    return new Counter<Label>({ name, help, labelNames, registers: [this.registry] });
+  }
+}
