@@ -68,29 +68,26 @@ export class PrometheusMetrics implements PipelineMetrics {
     'Shards acquired or released by this instance',
     ['change'],
   );
-  private readonly shardsOwned = new Gauge({
-    name: 'sarwatch_shards_owned',
-    help: 'Shards this instance holds a lease on',
-    registers: [this.registry],
-  });
-  private readonly behind = new Gauge({
-    name: 'sarwatch_millis_behind_latest',
-    help: 'MillisBehindLatest of the last page read, per shard',
-    labelNames: ['shard'],
-    registers: [this.registry],
-  });
-  private readonly newestEventAge = new Gauge({
-    name: 'sarwatch_newest_event_age_seconds',
-    help: 'From the newest committed event eventTime to its commit, per shard',
-    labelNames: ['shard'],
-    registers: [this.registry],
-  });
-  private readonly lastCheckpoint = new Gauge({
-    name: 'sarwatch_last_checkpoint_timestamp_seconds',
-    help: 'When each shard last committed a checkpoint (Unix time); time() minus it is the checkpoint age',
-    labelNames: ['shard'],
-    registers: [this.registry],
-  });
+  private readonly shardsOwned = this.gauge(
+    'sarwatch_shards_owned',
+    'Shards this instance holds a lease on',
+    [],
+  );
+  private readonly behind = this.gauge(
+    'sarwatch_millis_behind_latest',
+    'MillisBehindLatest of the last page read, per shard',
+    ['shard'],
+  );
+  private readonly newestEventAge = this.gauge(
+    'sarwatch_newest_event_age_seconds',
+    'From the newest committed event eventTime to its commit, per shard',
+    ['shard'],
+  );
+  private readonly lastCheckpoint = this.gauge(
+    'sarwatch_last_checkpoint_timestamp_seconds',
+    'When each shard last committed a checkpoint (Unix time); time() minus it is the checkpoint age',
+    ['shard'],
+  );
   private readonly transactionSeconds = new Histogram({
     name: 'sarwatch_kafka_transaction_seconds',
     help: 'Time to send a page and commit its Kafka transaction',
@@ -176,5 +173,9 @@ export class PrometheusMetrics implements PipelineMetrics {
 
   private counter<Label extends string>(name: string, help: string, labelNames: readonly Label[]) {
     return new Counter<Label>({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private gauge<Label extends string>(name: string, help: string, labelNames: readonly Label[]) {
+    return new Gauge<Label>({ name, help, labelNames, registers: [this.registry] });
   }
 }
