@@ -112,7 +112,9 @@ export class ShardReader {
 
   /** Takes the shard over and starts from its committed checkpoint. */
   private async acquire(stop: AbortSignal): Promise<'ended' | 'acquired'> {
-    const lease = await this.deps.leases.acquire(this.shardId, stop);
+    const lease = await this.guard('acquire the shard', stop, (signal) =>
+      this.deps.leases.acquire(this.shardId, signal),
+    );
     this.lease = lease;
     this.deps.metrics.shardAcquired(this.shardId);
     this.lastSequence = lease.checkpoint?.sequenceNumber ?? null;
