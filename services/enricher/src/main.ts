@@ -116,6 +116,10 @@ async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSigna
     port: config.METRICS_PORT,
     registry: metrics.registry,
     readiness: () => readiness(),
+    fatal: () => {
+      const failure = checkpointLog.failure ?? ownership.failure;
+      return failure ? `a Kafka consumer stopped for good: ${failure.message}` : null;
+    },
   }).catch((error: unknown) => {
     throw new EnricherError(
       'METRICS_UNAVAILABLE',

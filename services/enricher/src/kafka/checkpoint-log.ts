@@ -43,6 +43,8 @@ export class KafkaCheckpointLog implements CheckpointView {
   private readonly endedListeners: ((shardId: string) => void)[] = [];
   private readonly consumer: Consumer;
   private readonly groupId: string;
+  /** Set when kafkajs gives up on the consumer for good: no takeover can complete any more. */
+  failure: Error | null = null;
 
   constructor(
     private readonly kafka: Kafka,
@@ -67,6 +69,11 @@ export class KafkaCheckpointLog implements CheckpointView {
   }
 
   async start(): Promise<void> {
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) return;
+      this.failure = payload.error;
+      this.log.error({ err: payload.error }, 'the checkpoint view stopped for good; restart the process');
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
     const prefix = this.checkpointKey('');

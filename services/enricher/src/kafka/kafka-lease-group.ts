@@ -25,6 +25,8 @@ export class KafkaLeaseGroup implements ShardOwnership {
   private assigned = new Set<number>();
   private partitions = 0;
   joined = false;
+  /** Set when kafkajs gives up on the group member for good: ownership can no longer change. */
+  failure: Error | null = null;
 
   constructor(
     private readonly kafka: Kafka,
@@ -46,7 +48,12 @@ export class KafkaLeaseGroup implements ShardOwnership {
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       this.joined = false;
-      this.log.warn({ err: payload.error, restart: payload.restart }, 'lease group member crashed');
+      if (payload.restart) {
+        this.log.warn({ err: payload.error }, 'lease group member crashed; kafkajs restarts it');
+        return;
+      }
+      this.failure = payload.error;
+      this.log.error({ err: payload.error }, 'the lease group member stopped for good; restart the process');
     });
     this.consumer.on(this.consumer.events.STOP, () => {
       this.joined = false;

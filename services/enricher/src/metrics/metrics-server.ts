@@ -9,9 +9,14 @@ export interface MetricsServerOptions {
   registry: Registry;
   /** `/readyz` answers 200 only while this says ready. */
   readiness: () => { ready: boolean; reason: string };
+  /** `/healthz` answers 503 with the reason once this returns one: the process cannot recover by itself. */
+  fatal: () => string | null;
 }
 
-/** `/metrics` for Prometheus, `/healthz` (the process answers) and `/readyz` (it holds its shards and reaches Kafka). */
+/**
+ * `/metrics` for Prometheus, `/healthz` (the process works, or can recover by itself) and `/readyz` (it holds its
+ * shards and reaches Kafka).
+ */
 export async function startMetricsServer(
   options: MetricsServerOptions,
 ): Promise<{ address: string; close(): Promise<void> }> {
@@ -29,7 +34,8 @@ export async function startMetricsServer(
       return;
     }
     if (path === '/healthz') {
-      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      const fatal = options.fatal();
+      response.writeHead(fatal ? 503 : 200, { 'content-type': 'text/plain' }).end(`${fatal ?? 'ok'}\n`);
       return;
     }
     if (path === '/readyz') {
