@@ -8,6 +8,17 @@ const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * kafkajs warnings that do not apply to how sarwatch uses it, logged at debug instead:
+ * - limited retries on a transactional producer: a failed transaction is aborted, and the shard is acquired
+ *   again under a new producer epoch, so nothing given up on can be resent as a duplicate;
+ * - the partitioner change of kafkajs 2.0: sarwatch has always used the 2.x default.
+ */
+const NOT_APPLICABLE = [
+  'Limiting retries for the idempotent producer may invalidate EoS guarantees',
+  'KafkaJS v2.0.0 switched default partitioner',
+];
+
 /** kafkajs logs through our logger so its lines carry the same format and level as ours. */
 export function createKafka({
   brokers,
@@ -31,7 +42,8 @@ export function createKafka({
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
-        kafkaLog[LEVEL_NAMES[level] ?? 'info'](rest, message);
+        const applies = !NOT_APPLICABLE.some((known) => message.startsWith(known));
+        kafkaLog[applies ? (LEVEL_NAMES[level] ?? 'info') : 'debug'](rest, message);
       },
   });
 }
