@@ -23,7 +23,9 @@ const log: DevstackLog = {
  */
 export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(join(tmpdir(), 'sarwatch-test-kafka-'));
-  const kinesis = await startKinesis({ port: TEST_PORTS.kinesis, log });
+  // Every test makes streams of its own and none deletes them: the account-wide shard limit must not be what a
+  // late test (a split adds shards) runs into.
+  const kinesis = await startKinesis({ port: TEST_PORTS.kinesis, log, shardLimit: 10_000 });
   const kafka = await startKafka({
     port: TEST_PORTS.kafka,
     controllerPort: TEST_PORTS.kafkaController,
