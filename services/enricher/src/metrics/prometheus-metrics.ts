@@ -1,4 +1,4 @@
-import { isKnownSarEventName } from '@sarwatch/core';
+import { DEAD_LETTER_REASONS, isKnownSarEventName } from '@sarwatch/core';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { CommittedPage, PipelineMetrics } from '../ports.js';
 
@@ -103,6 +103,9 @@ export class PrometheusMetrics implements PipelineMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'sarwatch_' });
+    // Series that exist from the start read as 0, not as "no data": rate() and alerts work before the first one.
+    for (const reason of DEAD_LETTER_REASONS) this.deadLetters.inc({ reason }, 0);
+    for (const change of ['acquired', 'released']) this.ownershipChanges.inc({ change }, 0);
   }
 
   snapshot(): MetricsSnapshot {
@@ -142,6 +145,8 @@ export class PrometheusMetrics implements PipelineMetrics {
   }
 
   shardAcquired(shardId: string): void {
+    for (const counter of [this.stalls, this.fencings, this.reacquisitions])
+      counter.inc({ shard: shardId }, 0);
     this.owned.add(shardId);
     this.shardsOwned.set(this.owned.size);
     this.ownershipChanges.inc({ change: 'acquired' });
