@@ -12,4 +12,7 @@ export const TEST_PORTS = {
   faultKafka: 19392,
   faultKafkaController: 19393,
   faultKinesis: 14571,
+  /** A real Prometheus and the enricher it scrapes. */
+  prometheus: 19090,
+  scrapedMetrics: 19464,
 } as const;
