@@ -1,3 +1,5 @@
+export * from './alerts/alert-engine.js';
+export * from './alerts/alert-rules.js';
 export * from './cloudtrail/record.js';
 export * from './cloudtrail/user-identity.js';
 export * from './contract/enriched-event.js';
