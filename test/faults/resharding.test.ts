@@ -1,5 +1,6 @@
 import { ListShardsCommand, MergeShardsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
-import { describe, expect, it } from 'vitest';
+import { createKinesisClient } from '@sarwatch/runtime';
+import { describe, expect, inject, it } from 'vitest';
 import { Load } from '../support/load.js';
 import { outcomeOf, report } from '../support/outcome.js';
 import { pipelineFixture, settle } from '../support/pipeline-fixture.js';
@@ -16,14 +17,20 @@ describe('fault: shards split and merge under load', () => {
     const load = new Load(kinesis, names.stream, RATE, 41);
     await topics.waitFor('a steady flow', () => topics.on(names.eventsTopic).length >= 2_000);
 
+    // The control calls retry like any AWS client would; the load's own client is the feeder's business.
+    const control = createKinesisClient({
+      region: 'us-east-1',
+      endpoint: inject('kinesisEndpoint'),
+      maxAttempts: 5,
+    });
     const shards = async () =>
-      (await kinesis.send(new ListShardsCommand({ StreamName: names.stream }))).Shards ?? [];
+      (await control.send(new ListShardsCommand({ StreamName: names.stream }))).Shards ?? [];
     const [first] = await shards();
     if (!first?.HashKeyRange?.StartingHashKey || !first.HashKeyRange.EndingHashKey)
       throw new Error('no shard');
     const middle =
       (BigInt(first.HashKeyRange.StartingHashKey) + BigInt(first.HashKeyRange.EndingHashKey)) / 2n;
-    await kinesis.send(
+    await control.send(
       new SplitShardCommand({
         StreamName: names.stream,
         ShardToSplit: first.ShardId,
@@ -33,7 +40,7 @@ describe('fault: shards split and merge under load', () => {
     await settle(6_000);
     const children = (await shards()).filter((shard) => shard.ParentShardId === first.ShardId);
     expect(children).toHaveLength(2);
-    await kinesis.send(
+    await control.send(
       new MergeShardsCommand({
         StreamName: names.stream,
         ShardToMerge: children[0]?.ShardId,
@@ -41,6 +48,7 @@ describe('fault: shards split and merge under load', () => {
       }),
     );
     await settle(6_000);
+    control.destroy();
     await load.stop();
 
     const delivered = () =>

@@ -80,6 +80,10 @@ function main(): void {
     updateStreamMs: numberFlag(values, 'updateStreamMs', 50),
     shardLimit: numberFlag(values, 'shardLimit', 100),
   });
+  // Node closes idle keep-alive connections after 5 s; a client reusing one at that moment gets ECONNRESET. AWS keeps
+  // them for minutes, and so does the emulator now, so a client idle for a few seconds behaves as against AWS.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 121_000;
   server.once('error', (err) => {
     console.error(`kinesalite could not listen on ${host}:${port}: ${err.message}`);
     process.exit(1);
