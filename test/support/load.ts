@@ -41,8 +41,4 @@ export class Load {
     this.stopper.abort();
     await this.running;
   }
-
-  done(): Promise<unknown> {
-    return this.running;
-  }
 }

@@ -1,4 +1,9 @@
-import type { DeployedState, DeploymentStep, DesiredDeployment } from '@sarwatch/core';
+import {
+  type DeployedState,
+  type DeploymentStep,
+  type DesiredDeployment,
+  describeRetryPolicy,
+} from '@sarwatch/core';
 import type { SampleVerdict } from './verify-samples.js';
 
 const SYMBOL = { create: '+', update: '~' } as const;
@@ -38,8 +43,8 @@ export function describeDeployment(desired: DesiredDeployment, deployed: Deploye
       : `rule    ${desired.rule.name} on bus ${desired.rule.eventBusName}: missing`,
     ours
       ? `target  ${ours.id} -> ${ours.arn}\n        partition key path ${ours.partitionKeyPath ?? '(none: the event id)'}, ` +
-        `role ${ours.roleArn ?? '(none)'}, retry ${ours.maximumRetryAttempts ?? '-'} attempts within ` +
-        `${ours.maximumEventAgeSeconds ?? '-'} s, dead letters ${ours.deadLetterArn ?? '(none)'}`
+        `role ${ours.roleArn ?? '(none)'}, retry ${describeRetryPolicy(ours.maximumRetryAttempts, ours.maximumEventAgeSeconds) ?? '(none)'}, ` +
+        `dead letters ${ours.deadLetterArn ?? '(none)'}`
       : `target  ${desired.target.id}: missing`,
     ...others.map((other) => `other target ${other.id} -> ${other.arn} (not sarwatch's; left alone)`),
   ];
