@@ -36,7 +36,15 @@ export interface AwsClients {
 /** How long a stream may stay CREATING or UPDATING: resharding a large provisioned stream takes minutes. */
 const STREAM_ACTIVE_TIMEOUT_MS = 15 * 60_000;
 
-const isNotFound = (error: unknown) => error instanceof Error && error.name === 'ResourceNotFoundException';
+/** What `request` answers, or null when the resource does not exist (ResourceNotFoundException). */
+async function unlessMissing<T>(request: () => Promise<T>): Promise<T | null> {
+  try {
+    return await request();
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ResourceNotFoundException') return null;
+    throw error;
+  }
+}
 
 /** The stream, the rule and the rule's targets as the account holds them now; absent ones are null. */
 export async function readDeployment(
@@ -52,44 +60,37 @@ export async function readDeployment(
 }
 
 export async function readStream(kinesis: KinesisClient, name: string): Promise<DeployedStream | null> {
-  try {
-    const { StreamDescriptionSummary: summary } = await kinesis.send(
-      new DescribeStreamSummaryCommand({ StreamName: name }),
-    );
-    if (!summary) throw new Error(`DescribeStreamSummary for ${name} answered without a summary`);
-    return {
-      arn: summary.StreamARN ?? '',
-      status: summary.StreamStatus ?? 'UNKNOWN',
-      mode: summary.StreamModeDetails?.StreamMode ?? 'PROVISIONED',
-      openShardCount: summary.OpenShardCount ?? 0,
-      retentionHours: summary.RetentionPeriodHours ?? 24,
-      encryptionType: summary.EncryptionType ?? 'NONE',
-      kmsKeyId: summary.KeyId ?? null,
-    };
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw error;
-  }
+  const found = await unlessMissing(() =>
+    kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name })),
+  );
+  if (found === null) return null;
+  const summary = found.StreamDescriptionSummary;
+  if (!summary) throw new Error(`DescribeStreamSummary for ${name} answered without a summary`);
+  return {
+    arn: summary.StreamARN ?? '',
+    status: summary.StreamStatus ?? 'UNKNOWN',
+    mode: summary.StreamModeDetails?.StreamMode ?? 'PROVISIONED',
+    openShardCount: summary.OpenShardCount ?? 0,
+    retentionHours: summary.RetentionPeriodHours ?? 24,
+    encryptionType: summary.EncryptionType ?? 'NONE',
+    kmsKeyId: summary.KeyId ?? null,
+  };
 }
 
 async function readRule(
   eventBridge: EventBridgeClient,
   rule: DesiredDeployment['rule'],
 ): Promise<DeployedRule | null> {
-  try {
-    const found = await eventBridge.send(
-      new DescribeRuleCommand({ Name: rule.name, EventBusName: rule.eventBusName }),
-    );
-    return {
-      arn: found.Arn ?? '',
-      state: found.State ?? 'UNKNOWN',
-      pattern: found.EventPattern ?? null,
-      description: found.Description ?? null,
-    };
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw error;
-  }
+  const found = await unlessMissing(() =>
+    eventBridge.send(new DescribeRuleCommand({ Name: rule.name, EventBusName: rule.eventBusName })),
+  );
+  if (found === null) return null;
+  return {
+    arn: found.Arn ?? '',
+    state: found.State ?? 'UNKNOWN',
+    pattern: found.EventPattern ?? null,
+    description: found.Description ?? null,
+  };
 }
 
 async function readTargets(
