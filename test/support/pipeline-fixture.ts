@@ -1,5 +1,5 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { afterEach } from 'vitest';
+import { afterEach, onTestFailed } from 'vitest';
 import {
   enricherEnv,
   ensureStopped,
@@ -40,6 +40,13 @@ export function pipelineFixture() {
     enricher(names: Names, extraEnv: Record<string, string> = {}): RunningCli {
       const cli = runCli(['run'], enricherEnv(names, extraEnv));
       processes.push(cli);
+      // A failed test shows what the enricher said: the last lines are usually the reason.
+      onTestFailed(() => {
+        const lines = cli.output().trimEnd().split('\n');
+        console.log(
+          `enricher pid ${cli.child.pid}, last ${Math.min(lines.length, 60)} lines:\n${lines.slice(-60).join('\n')}`,
+        );
+      });
       return cli;
     },
     async collect(topics: string[], brokers?: string): Promise<TopicCollector> {
