@@ -3,6 +3,7 @@ import type { Logger } from '@sarwatch/runtime';
 import type { Consumer, Kafka } from 'kafkajs';
 import { z } from 'zod';
 import type { Checkpoint, CheckpointView } from '../ports.js';
+import { ResilientConsumer } from './resilient-consumer.js';
 
 /** A shard's position, published in the same transaction as the events it covers. */
 export const CheckpointRecordSchema = z.object({
@@ -41,10 +42,8 @@ export class KafkaCheckpointLog implements CheckpointView {
   private readonly checkpoints = new Map<string, Checkpoint>();
   private readonly awaited = new Map<string, () => void>();
   private readonly endedListeners: ((shardId: string) => void)[] = [];
-  private readonly consumer: Consumer;
+  private readonly consumer: ResilientConsumer;
   private readonly groupId: string;
-  /** Set when kafkajs gives up on the consumer for good: no takeover can complete any more. */
-  failure: Error | null = null;
 
   constructor(
     private readonly kafka: Kafka,
@@ -53,11 +52,27 @@ export class KafkaCheckpointLog implements CheckpointView {
   ) {
     // kafkajs reads only through a consumer group; this one never commits, so it always reads from the start.
     this.groupId = `${options.application}.checkpoint-view.${randomUUID()}`;
-    this.consumer = kafka.consumer({
-      groupId: this.groupId,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 500,
-    });
+    this.consumer = new ResilientConsumer(
+      () =>
+        kafka.consumer({
+          groupId: this.groupId,
+          allowAutoTopicCreation: false,
+          maxWaitTimeInMs: 500,
+          // The group has this one member. After a broker restart, the member's old registration must expire
+          // before it can join again, and until then no takeover can complete: keep that as short as brokers allow.
+          sessionTimeout: 6_000,
+          rebalanceTimeout: 6_000,
+          heartbeatInterval: 1_000,
+        }),
+      (consumer) => this.follow(consumer),
+      log,
+      'checkpoint view',
+    );
+  }
+
+  /** While the view cannot read, no takeover can complete: what /healthz reports. */
+  get failure(): Error | null {
+    return this.consumer.failure;
   }
 
   checkpointKey(shardId: string): string {
@@ -68,16 +83,15 @@ export class KafkaCheckpointLog implements CheckpointView {
     return `${this.checkpointKey(shardId)}|takeover`;
   }
 
-  async start(): Promise<void> {
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart) return;
-      this.failure = payload.error;
-      this.log.error({ err: payload.error }, 'the checkpoint view stopped for good; restart the process');
-    });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+  start(): Promise<void> {
+    return this.consumer.start();
+  }
+
+  private async follow(consumer: Consumer): Promise<void> {
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
     const prefix = this.checkpointKey('');
-    await this.consumer.run({
+    await consumer.run({
       autoCommit: false,
       eachMessage: async ({ message }) => {
         const key = message.key?.toString();
@@ -90,7 +104,7 @@ export class KafkaCheckpointLog implements CheckpointView {
 
   async stop(): Promise<void> {
     for (const release of this.awaited.values()) release();
-    await this.consumer.disconnect();
+    await this.consumer.stop();
     const admin = this.kafka.admin();
     try {
       await admin.connect();

@@ -1,6 +1,7 @@
 import type { Logger } from '@sarwatch/runtime';
 import { AssignerProtocol, type Consumer, type Kafka, type PartitionAssigner } from 'kafkajs';
 import type { ShardOwnership } from '../ports.js';
+import { ResilientConsumer } from './resilient-consumer.js';
 
 export interface KafkaLeaseGroupOptions {
   /** One group per application and stream: its members share that stream's shards. */
@@ -20,20 +21,33 @@ export interface KafkaLeaseGroupOptions {
  * transactional lease fences the earlier one, so only one of them can publish.
  */
 export class KafkaLeaseGroup implements ShardOwnership {
-  private readonly consumer: Consumer;
+  private readonly consumer: ResilientConsumer;
   private readonly listeners: (() => void)[] = [];
   private assigned = new Set<number>();
   private partitions = 0;
   joined = false;
-  /** Set when kafkajs gives up on the group member for good: ownership can no longer change. */
-  failure: Error | null = null;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly options: KafkaLeaseGroupOptions,
     private readonly log: Logger,
   ) {
-    this.consumer = kafka.consumer({
+    this.consumer = new ResilientConsumer(
+      () => this.member(),
+      (consumer) => this.join(consumer),
+      log,
+      'lease group member',
+    );
+  }
+
+  /** While the member is down, ownership can no longer change here: what /healthz reports. */
+  get failure(): Error | null {
+    return this.consumer.failure;
+  }
+
+  private member(): Consumer {
+    const { options } = this;
+    const consumer = this.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: options.heartbeatIntervalMs,
@@ -43,21 +57,18 @@ export class KafkaLeaseGroup implements ShardOwnership {
       allowAutoTopicCreation: false,
       partitionAssigners: [moduloAssigner],
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.assign(payload.memberAssignment[options.topic] ?? [], payload.memberId);
     });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.joined = false;
-      if (payload.restart) {
+      if (payload.restart)
         this.log.warn({ err: payload.error }, 'lease group member crashed; kafkajs restarts it');
-        return;
-      }
-      this.failure = payload.error;
-      this.log.error({ err: payload.error }, 'the lease group member stopped for good; restart the process');
     });
-    this.consumer.on(this.consumer.events.STOP, () => {
+    consumer.on(consumer.events.STOP, () => {
       this.joined = false;
     });
+    return consumer;
   }
 
   async start(): Promise<void> {
@@ -70,13 +81,17 @@ export class KafkaLeaseGroup implements ShardOwnership {
       await admin.disconnect();
     }
     if (this.partitions === 0) throw new Error(`lease topic ${this.options.topic} has no partitions`);
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.options.topic });
-    await this.consumer.run({ autoCommit: false, eachMessage: async () => {} });
+    await this.consumer.start();
+  }
+
+  private async join(consumer: Consumer): Promise<void> {
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.options.topic });
+    await consumer.run({ autoCommit: false, eachMessage: async () => {} });
   }
 
   stop(): Promise<void> {
-    return this.consumer.disconnect();
+    return this.consumer.stop();
   }
 
   owns(shardId: string): boolean {
