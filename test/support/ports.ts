@@ -9,8 +9,8 @@ export const TEST_PORTS = {
   /** moto's AWS API server, for `sarwatch infra`. */
   moto: 15099,
   /** A broker of its own, which the outage tests stop and start, and a Kinesis emulator with short iterators. */
-  faultKafka: 19392,
-  faultKafkaController: 19393,
+  faultKafka: 19492,
+  faultKafkaController: 19493,
   faultKinesis: 14571,
   /** A real Prometheus and the enricher it scrapes. */
   prometheus: 19090,
