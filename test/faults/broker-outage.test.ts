@@ -14,7 +14,7 @@ import { RssSampler } from '../support/rss-sampler.js';
 
 const quiet = { info: () => {}, warn: () => {} };
 /**
- * The enricher runs at about 120 MiB and stays near 130 MiB while it catches up on a backlog: pages of at most
+ * The enricher runs at about 125 MiB and peaks at 130 to 300 MiB while it catches up on a backlog: pages of at most
  * 2,000 records and 10,000 in flight, whatever the backlog's size, so a longer outage does not raise the peak.
  */
 const MEMORY_BOUND_MIB = 400;
