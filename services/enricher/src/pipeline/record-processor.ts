@@ -48,8 +48,9 @@ export class RecordProcessor {
       summaries: [],
     };
     const inThisPage = new Set<string>();
+    const alreadyPublished = (eventId: string) => seen.has(eventId) || inThisPage.has(eventId);
     for (const record of records) {
-      const message = this.toEventMessage(record, (eventId) => seen.has(eventId) || inThisPage.has(eventId));
+      const message = this.toEventMessage(record, alreadyPublished);
       if (message === 'duplicate') {
         batch.duplicates += 1;
       } else if ('reason' in message) {
