@@ -1,4 +1,5 @@
 import type { EnrichedEvent } from '../contract/enriched-event.js';
+import { valueAt } from '../field-path.js';
 import { type CompiledPattern, compilePattern } from '../pattern/index.js';
 import type { AlertRule } from './alert-rules.js';
 
@@ -98,11 +99,7 @@ function bounded<Value>(maps: Map<string, Map<string, Value>>, ruleId: string): 
 
 /** A field of the event as text, for keys: scalars as JSON writes them, lists joined, missing as empty. */
 export function fieldText(event: unknown, path: string): string {
-  let value: unknown = event;
-  for (const step of path.split('.')) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return '';
-    value = (value as Record<string, unknown>)[step];
-  }
+  const value = valueAt(event, path.split('.'));
   if (value === undefined || value === null) return '';
   if (Array.isArray(value)) return value.map(String).join(',');
   return typeof value === 'object' ? JSON.stringify(value) : String(value);

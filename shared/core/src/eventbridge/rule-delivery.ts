@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { valueAt } from '../field-path.js';
 import { compilePattern } from '../pattern/index.js';
 import type { EventBridgeEnvelope } from './envelope.js';
 
@@ -73,11 +74,7 @@ export function compileKeyPath(path: string): (event: unknown) => string | undef
   }
   const steps = path.slice(2).split('.');
   return (event) => {
-    let value: unknown = event;
-    for (const step of steps) {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-      value = (value as Record<string, unknown>)[step];
-    }
+    const value = valueAt(event, steps);
     if (typeof value === 'string') return value.length > 0 ? value : undefined;
     return typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
   };
