@@ -2,6 +2,7 @@ export * from './alerts/alert-engine.js';
 export * from './alerts/alert-rules.js';
 export * from './cloudtrail/record.js';
 export * from './cloudtrail/user-identity.js';
+export * from './contract/alert.js';
 export * from './contract/enriched-event.js';
 export * from './contract/json-schema.js';
 export * from './decode/dead-letter-reason.js';

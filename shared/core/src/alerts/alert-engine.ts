@@ -1,4 +1,4 @@
-import type { EnrichedEvent } from '../contract/enriched-event.js';
+import type { EnrichedEvent, Visibility } from '../contract/enriched-event.js';
 import { valueAt } from '../field-path.js';
 import { type CompiledPattern, compilePattern } from '../pattern/index.js';
 import type { AlertRule } from './alert-rules.js';
@@ -12,6 +12,7 @@ export interface FiredAlert {
   eventIds: string[];
   /** The event that completed the match. */
   event: EnrichedEvent;
+  context: AlertContext;
   firedAtMs: number;
 }
 
@@ -21,6 +22,15 @@ export interface AlertOutcome {
   suppressed: number;
 }
 
+/**
+ * What rules can match besides the event itself, under `context`: facts only a stream of events tells.
+ * `applicationVisibility` is who may deploy the event's application, as last set by a PutApplicationPolicy call
+ * this engine saw (so `unknown` for applications whose policy has not changed since it started).
+ */
+export interface AlertContext {
+  applicationVisibility: Visibility | 'unknown';
+}
+
 interface CompiledRule {
   rule: AlertRule;
   pattern: CompiledPattern;
@@ -28,15 +38,25 @@ interface CompiledRule {
 
 /** Bounds the state kept for thresholds and suppression, whatever the keys' cardinality. */
 const MAX_KEYS_PER_RULE = 100_000;
+const MAX_APPLICATIONS = 100_000;
+/** Covers every event of the pages a publisher may retry after an aborted transaction. */
+const MAX_REMEMBERED_OUTCOMES = 50_000;
+const NOTHING: AlertOutcome = { fired: [], suppressed: 0 };
 
 /**
  * Evaluates alert rules against enriched events, one at a time, in order. Pure: time is what the caller passes,
  * so a run can be replayed exactly. Threshold windows and suppression are kept per rule and key, in bounded maps.
+ *
+ * Evaluating an event again gives the outcome of its first evaluation and changes nothing: a page whose
+ * transaction aborted is published again with the same alerts, not with its matches counted twice or its alerts
+ * suppressed by themselves.
  */
 export class AlertEngine {
   private readonly rules: CompiledRule[];
   private readonly windows = new Map<string, Map<string, { atMs: number; eventId: string }[]>>();
   private readonly lastFired = new Map<string, Map<string, number>>();
+  private readonly visibility = new Map<string, Visibility>();
+  private readonly outcomes = new Map<string, AlertOutcome>();
 
   constructor(rules: readonly AlertRule[]) {
     this.rules = rules
@@ -44,10 +64,18 @@ export class AlertEngine {
       .map((rule) => ({ rule, pattern: compilePattern(rule.match) }));
   }
 
+  get ruleCount(): number {
+    return this.rules.length;
+  }
+
   evaluate(event: EnrichedEvent, atMs: number): AlertOutcome {
+    const earlier = this.outcomes.get(event.eventId);
+    if (earlier) return earlier;
+    const context: AlertContext = { applicationVisibility: this.applicationVisibility(event) };
+    const subject = { ...event, context };
     const outcome: AlertOutcome = { fired: [], suppressed: 0 };
     for (const { rule, pattern } of this.rules) {
-      if (!pattern.matches(event)) continue;
+      if (!pattern.matches(subject)) continue;
       const eventIds = this.thresholdMet(rule, event, atMs);
       if (eventIds === null) continue;
       const dedupKey = `${rule.id}|${rule.dedupBy.map((path) => fieldText(event, path)).join('|')}`;
@@ -59,9 +87,40 @@ export class AlertEngine {
       }
       fired.delete(dedupKey);
       fired.set(dedupKey, atMs);
-      outcome.fired.push({ rule, dedupKey, eventIds, event, firedAtMs: atMs });
+      outcome.fired.push({ rule, dedupKey, eventIds, event, context, firedAtMs: atMs });
     }
+    this.remember(event.eventId, outcome.fired.length > 0 || outcome.suppressed > 0 ? outcome : NOTHING);
     return outcome;
+  }
+
+  private remember(eventId: string, outcome: AlertOutcome): void {
+    makeRoom(this.outcomes, MAX_REMEMBERED_OUTCOMES);
+    this.outcomes.set(eventId, outcome);
+  }
+
+  /** Follows successful policy changes and deletions, then says what is known of the event's application. */
+  private applicationVisibility(event: EnrichedEvent): AlertContext['applicationVisibility'] {
+    const operation = event.operation;
+    const applicationId = operation?.applicationId;
+    if (!operation || !applicationId) return 'unknown';
+    if (event.errorCode === null) {
+      if (operation.category === 'delete') {
+        this.visibility.delete(applicationId);
+        return 'unknown';
+      }
+      // Unsharing ends an organization share but says nothing of accounts the policy may still name.
+      const after =
+        operation.visibility ??
+        (operation.category === 'unshare' && this.visibility.get(applicationId) !== 'public'
+          ? undefined
+          : this.visibility.get(applicationId));
+      this.visibility.delete(applicationId);
+      if (after !== undefined) {
+        makeRoom(this.visibility, MAX_APPLICATIONS);
+        this.visibility.set(applicationId, after);
+      }
+    }
+    return this.visibility.get(applicationId) ?? 'unknown';
   }
 
   /** The events that complete the rule's threshold now, or null while it is not reached. */
@@ -83,18 +142,23 @@ export class AlertEngine {
   }
 }
 
-/** The per-rule map for `ruleId`, dropping its oldest keys past the bound (Maps iterate oldest first). */
+/** The per-rule map for `ruleId`, with room for one more key. */
 function bounded<Value>(maps: Map<string, Map<string, Value>>, ruleId: string): Map<string, Value> {
   let map = maps.get(ruleId);
   if (!map) {
     map = new Map();
     maps.set(ruleId, map);
   }
+  makeRoom(map, MAX_KEYS_PER_RULE);
+  return map;
+}
+
+/** Drops the oldest entries (Maps iterate in insertion order) until one more fits under the limit. */
+function makeRoom(map: Map<string, unknown>, limit: number): void {
   for (const key of map.keys()) {
-    if (map.size < MAX_KEYS_PER_RULE) break;
+    if (map.size < limit) return;
     map.delete(key);
   }
-  return map;
 }
 
 /** A field of the event as text, for keys: scalars as JSON writes them, lists joined, missing as empty. */

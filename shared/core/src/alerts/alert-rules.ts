@@ -38,8 +38,15 @@ export const AlertRuleSchema = z.strictObject({
 });
 export type AlertRule = z.infer<typeof AlertRuleSchema>;
 
+/** Named lists of values a rule's match can use as `{ "$parameter": "trustedAccounts" }`, e.g. an allowlist. */
+const ParametersSchema = z.record(
+  z.string().regex(/^[A-Za-z]\w{0,63}$/, 'parameter names are letters, digits and _'),
+  z.array(z.string()).min(1, 'a parameter is a non-empty list of values'),
+);
+
 export const AlertRulesFileSchema = z.strictObject({
   version: z.literal(1),
+  parameters: ParametersSchema.default({}),
   rules: z.array(AlertRuleSchema),
 });
 export type AlertRulesFile = z.infer<typeof AlertRulesFileSchema>;
@@ -51,8 +58,10 @@ export type AlertRulesResult = { ok: true; rules: AlertRule[] } | { ok: false; e
  * and its field: `rule "app-made-public" (rules[0]) match: source must be …`.
  */
 export function parseAlertRules(value: unknown): AlertRulesResult {
-  const parsed = AlertRulesFileSchema.safeParse(value);
   const errors: string[] = [];
+  const substituted = withParameters(value, errors);
+  if (errors.length > 0) return { ok: false, errors };
+  const parsed = AlertRulesFileSchema.safeParse(substituted);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) errors.push(describeIssue(value, issue.path, issue.message));
   } else {
@@ -73,8 +82,49 @@ function describeIssue(value: unknown, path: readonly PropertyKey[], message: st
   if (top !== 'rules' || typeof index !== 'number') {
     return `${path.map(String).join('.') || 'file'}: ${message}`;
   }
-  const rules = (value as { rules?: unknown[] }).rules;
-  const id = (rules?.[index] as { id?: unknown } | undefined)?.id;
-  const name = typeof id === 'string' ? `rule "${id}" (rules[${index}])` : `rules[${index}]`;
-  return `${name} ${field.map(String).join('.') || 'rule'}: ${message}`;
+  return `${ruleName(value, index)} ${field.map(String).join('.') || 'rule'}: ${message}`;
 }
+
+function ruleName(file: unknown, index: number): string {
+  const rules = (file as { rules?: unknown[] }).rules;
+  const id = (rules?.[index] as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' ? `rule "${id}" (rules[${index}])` : `rules[${index}]`;
+}
+
+const PARAMETER = '$parameter';
+
+/**
+ * The file with every `{ "$parameter": name }` in a rule's match replaced by that parameter's list, so the
+ * pattern is validated and compiled as operators will see it matched. Unknown names are errors of their rule.
+ */
+function withParameters(value: unknown, errors: string[]): unknown {
+  if (!isRecord(value) || !Array.isArray(value.rules)) return value;
+  const declared = ParametersSchema.safeParse(value.parameters ?? {});
+  if (!declared.success) {
+    for (const issue of declared.error.issues)
+      errors.push(`parameters.${issue.path.map(String).join('.')}: ${issue.message}`);
+    return value;
+  }
+  const rules = value.rules.map((rule: unknown, index: number) => {
+    if (!isRecord(rule) || !('match' in rule)) return rule;
+    const replace = (node: unknown): unknown => {
+      if (Array.isArray(node)) return node.map(replace);
+      if (!isRecord(node)) return node;
+      if (PARAMETER in node) {
+        const name = node[PARAMETER];
+        const list = typeof name === 'string' ? declared.data[name] : undefined;
+        if (list) return list;
+        errors.push(
+          `${ruleName(value, index)} match: ${JSON.stringify(name)} is not a parameter of this file`,
+        );
+        return node;
+      }
+      return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, replace(child)]));
+    };
+    return { ...rule, match: replace(rule.match) };
+  });
+  return { ...value, rules };
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
