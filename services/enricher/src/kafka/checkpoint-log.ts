@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { ResilientConsumer } from '@sarwatch/kafka';
 import type { Logger } from '@sarwatch/runtime';
 import type { Consumer, Kafka } from 'kafkajs';
 import { z } from 'zod';
 import type { Checkpoint, CheckpointView } from '../ports.js';
-import { ResilientConsumer } from './resilient-consumer.js';
 
 /** A shard's position, published in the same transaction as the events it covers. */
 export const CheckpointRecordSchema = z.object({

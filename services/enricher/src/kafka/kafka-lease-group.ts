@@ -1,7 +1,7 @@
+import { ResilientConsumer } from '@sarwatch/kafka';
 import type { Logger } from '@sarwatch/runtime';
 import { AssignerProtocol, type Consumer, type Kafka, type PartitionAssigner } from 'kafkajs';
 import type { ShardOwnership } from '../ports.js';
-import { ResilientConsumer } from './resilient-consumer.js';
 
 export interface KafkaLeaseGroupOptions {
   /** One group per application and stream: its members share that stream's shards. */
