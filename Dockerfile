@@ -6,6 +6,8 @@ COPY shared ./shared
 COPY services ./services
 # The EventBridge rule's pattern: `sarwatch infra` deploys it and the local EventBridge applies it.
 COPY infra/eventbridge ./infra/eventbridge
+# The default alert rules, loaded when ALERT_RULES_FILE is not set.
+COPY infra/alerts ./infra/alerts
 RUN npm ci --no-audit --no-fund && npx tsc -b && npm prune --omit=dev
 
 FROM node:20-slim

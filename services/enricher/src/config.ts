@@ -26,6 +26,7 @@ export const EnricherConfigSchema = LoggingConfigSchema.extend({
   KAFKA_BROKERS: brokerList,
   KAFKA_CLIENT_ID: z.string().min(1).default('sarwatch-enricher'),
   KAFKA_EVENTS_TOPIC: z.string().min(1).default('sarwatch.events.v1'),
+  KAFKA_ALERTS_TOPIC: z.string().min(1).default('sarwatch.alerts.v1'),
   KAFKA_DLQ_TOPIC: z.string().min(1).default('sarwatch.dlq.v1'),
   KAFKA_CHECKPOINT_TOPIC: z.string().min(1).default('sarwatch.checkpoints.v1'),
   /** Holds no data: its partitions are what the instances of one application share out among themselves. */
@@ -48,6 +49,8 @@ export const EnricherConfigSchema = LoggingConfigSchema.extend({
   /** Events with a CloudTrail eventID published this recently are dropped as upstream duplicates. */
   DEDUP_WINDOW_MS: z.coerce.number().int().min(1).max(86_400_000).default(600_000),
   DEDUP_MAX_IDS_PER_SHARD: positiveInt(100_000, 10_000_000),
+  /** The alert rules (docs/alerts.md); sarwatch's SAR rule pack when unset. Reloaded on change and on SIGHUP. */
+  ALERT_RULES_FILE: z.string().min(1).optional(),
   KAFKA_CREATE_TOPICS: z
     .enum(['true', 'false'])
     .default('true')

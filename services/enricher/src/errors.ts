@@ -9,6 +9,8 @@ export const ENRICHER_ERROR_CODES = [
   /** A shard made no progress for the stall timeout while records were waiting. */
   'STALLED',
   'METRICS_UNAVAILABLE',
+  /** The alert rules file cannot be read or is not a valid rules file. */
+  'ALERT_RULES_INVALID',
 ] as const;
 export type EnricherErrorCode = (typeof ENRICHER_ERROR_CODES)[number];
 

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { createKafka } from '@sarwatch/kafka';
 import {
   Backoff,
   ConfigError,
@@ -8,10 +9,11 @@ import {
   listenForStop,
   sleep,
 } from '@sarwatch/runtime';
+import { DEFAULT_ALERT_RULES_FILE } from './alerts/alert-rules-file.js';
+import { LiveAlertRules } from './alerts/live-alert-rules.js';
 import { type EnricherConfig, parseEnricherConfig } from './config.js';
 import { EnricherError, isEnricherError } from './errors.js';
 import { KafkaCheckpointLog } from './kafka/checkpoint-log.js';
-import { createKafka } from './kafka/kafka-client.js';
 import { KafkaLeaseGroup } from './kafka/kafka-lease-group.js';
 import { KafkaShardLeases } from './kafka/kafka-shard-leases.js';
 import { ensureTopics } from './kafka/kafka-topics.js';
@@ -50,7 +52,8 @@ export async function runEnricher(env: Readonly<Record<string, string | undefine
     log.info('stopped cleanly');
     return EXIT_OK;
   } catch (error) {
-    if (!isEnricherError(error, 'METRICS_UNAVAILABLE')) throw error;
+    if (!isEnricherError(error, 'METRICS_UNAVAILABLE') && !isEnricherError(error, 'ALERT_RULES_INVALID'))
+      throw error;
     process.stderr.write(`sarwatch run: ${error.message}\n`);
     return EXIT_BAD_CONFIG;
   } finally {
@@ -89,16 +92,25 @@ async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSigna
     },
     log.child({ component: 'ownership' }),
   );
-  const processor = new RecordProcessor({
-    streamName: config.KINESIS_STREAM_NAME,
-    eventsTopic: config.KAFKA_EVENTS_TOPIC,
-    deadLetterTopic: config.KAFKA_DLQ_TOPIC,
-    maxRecordBytes: config.MAX_RECORD_BYTES,
-    maxEventBytes: config.MAX_EVENT_BYTES,
-    maxTextLength: config.MAX_TEXT_LENGTH,
-  });
-  const budget = new InFlightBudget(config.MAX_IN_FLIGHT_RECORDS);
   const metrics = new PrometheusMetrics();
+  const alertRules = await LiveAlertRules.load(
+    config.ALERT_RULES_FILE ?? DEFAULT_ALERT_RULES_FILE,
+    log.child({ component: 'alert-rules' }),
+    metrics,
+  );
+  const processor = new RecordProcessor(
+    {
+      streamName: config.KINESIS_STREAM_NAME,
+      eventsTopic: config.KAFKA_EVENTS_TOPIC,
+      alertsTopic: config.KAFKA_ALERTS_TOPIC,
+      deadLetterTopic: config.KAFKA_DLQ_TOPIC,
+      maxRecordBytes: config.MAX_RECORD_BYTES,
+      maxEventBytes: config.MAX_EVENT_BYTES,
+      maxTextLength: config.MAX_TEXT_LENGTH,
+    },
+    alertRules,
+  );
+  const budget = new InFlightBudget(config.MAX_IN_FLIGHT_RECORDS);
 
   log.info(
     {
@@ -128,57 +140,62 @@ async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSigna
     );
   });
   log.info({ address: server.address }, `metrics on http://${server.address}/metrics, /healthz, /readyz`);
-  const started = await untilDone('connect to Kafka and join the group', log, stop, async () => {
-    if (config.KAFKA_CREATE_TOPICS) await ensureTopics(kafka, topicSpecs(config), log);
-    await checkpointLog.start();
-    await ownership.start();
-    return true;
-  });
-  if (started === undefined) {
-    await server.close();
-    return;
-  }
-
-  const readerLog = log.child({ component: 'shard-reader' });
-  const coordinator = new ShardCoordinator({
-    source,
-    ownership,
-    checkpoints: checkpointLog,
-    log: log.child({ component: 'coordinator' }),
-    discoveryIntervalMs: config.SHARD_DISCOVERY_INTERVAL_MS,
-    fencedPauseMs: config.OWNERSHIP_SESSION_TIMEOUT_MS,
-    createReader: (shardId) =>
-      new ShardReader(shardId, {
-        source,
-        leases,
-        processor,
-        budget,
-        metrics,
-        log: readerLog,
-        options: {
-          startPosition: config.KINESIS_START_POSITION,
-          maxRecordsPerCall: config.KINESIS_MAX_RECORDS_PER_CALL,
-          idleMinMs: config.KINESIS_IDLE_MIN_MS,
-          idleMaxMs: config.KINESIS_IDLE_MAX_MS,
-          stallTimeoutMs: config.STALL_TIMEOUT_MS,
-          dedupWindowMs: config.DEDUP_WINDOW_MS,
-          dedupMaxIds: config.DEDUP_MAX_IDS_PER_SHARD,
-        },
-      }),
-  });
-  const report = setInterval(
-    () => log.info({ ...metrics.snapshot(), inFlight: budget.inFlight }, 'progress'),
-    PROGRESS_EVERY_MS,
-  ).unref();
-  readiness = () => coordinator.readiness();
+  alertRules.watch();
+  const reloadRules = () => void alertRules.reload('SIGHUP');
+  process.on('SIGHUP', reloadRules);
   try {
-    await coordinator.run(stop);
+    const started = await untilDone('connect to Kafka and join the group', log, stop, async () => {
+      if (config.KAFKA_CREATE_TOPICS) await ensureTopics(kafka, topicSpecs(config), log);
+      await checkpointLog.start();
+      await ownership.start();
+      return true;
+    });
+    if (started === undefined) return;
+
+    const readerLog = log.child({ component: 'shard-reader' });
+    const coordinator = new ShardCoordinator({
+      source,
+      ownership,
+      checkpoints: checkpointLog,
+      log: log.child({ component: 'coordinator' }),
+      discoveryIntervalMs: config.SHARD_DISCOVERY_INTERVAL_MS,
+      fencedPauseMs: config.OWNERSHIP_SESSION_TIMEOUT_MS,
+      createReader: (shardId) =>
+        new ShardReader(shardId, {
+          source,
+          leases,
+          processor,
+          budget,
+          metrics,
+          log: readerLog,
+          options: {
+            startPosition: config.KINESIS_START_POSITION,
+            maxRecordsPerCall: config.KINESIS_MAX_RECORDS_PER_CALL,
+            idleMinMs: config.KINESIS_IDLE_MIN_MS,
+            idleMaxMs: config.KINESIS_IDLE_MAX_MS,
+            stallTimeoutMs: config.STALL_TIMEOUT_MS,
+            dedupWindowMs: config.DEDUP_WINDOW_MS,
+            dedupMaxIds: config.DEDUP_MAX_IDS_PER_SHARD,
+          },
+        }),
+    });
+    const report = setInterval(
+      () => log.info({ ...metrics.snapshot(), inFlight: budget.inFlight }, 'progress'),
+      PROGRESS_EVERY_MS,
+    ).unref();
+    readiness = () => coordinator.readiness();
+    try {
+      await coordinator.run(stop);
+    } finally {
+      clearInterval(report);
+      log.info(metrics.snapshot(), 'readers stopped');
+      // Leaving the group now hands this instance's shards to the others at once, not after a session timeout.
+      await Promise.allSettled([ownership.stop(), checkpointLog.stop()]);
+    }
   } finally {
-    clearInterval(report);
-    log.info(metrics.snapshot(), 'readers stopped');
+    process.off('SIGHUP', reloadRules);
+    alertRules.stop();
     await server.close();
-    // Leaving the group now hands this instance's shards to the others at once, not after a session timeout.
-    await Promise.allSettled([ownership.stop(), checkpointLog.stop()]);
     kinesis.destroy();
   }
 }
@@ -190,6 +207,7 @@ function topicSpecs(config: EnricherConfig) {
   };
   return [
     { topic: config.KAFKA_EVENTS_TOPIC, ...common },
+    { topic: config.KAFKA_ALERTS_TOPIC, ...common },
     // Dead letters carry the raw record, which Kinesis allows up to 10 MiB.
     {
       topic: config.KAFKA_DLQ_TOPIC,

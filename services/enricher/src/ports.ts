@@ -99,7 +99,14 @@ export interface CommittedPage {
   events: readonly PublishedEventSummary[];
   deadLetters: ReadonlyMap<string, number>;
   duplicates: number;
+  alerts: readonly AlertSummary[];
+  alertsSuppressed: number;
   transactionSeconds: number;
+}
+
+export interface AlertSummary {
+  ruleId: string;
+  severity: string;
 }
 
 /** The few fields of a published event that metrics break counts down by; each has a bounded set of values. */

@@ -1,5 +1,6 @@
-import { DEAD_LETTER_REASONS, isKnownSarEventName } from '@sarwatch/core';
+import { type AlertRule, DEAD_LETTER_REASONS, isKnownSarEventName } from '@sarwatch/core';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { AlertRulesMetrics } from '../alerts/live-alert-rules.js';
 import type { CommittedPage, PipelineMetrics } from '../ports.js';
 
 /** Plain totals for the periodic progress log line and for tests; Prometheus has the full breakdown. */
@@ -12,13 +13,14 @@ export interface MetricsSnapshot {
   fenced: number;
   reacquired: number;
   shardsOwned: number;
+  alerts: number;
 }
 
 /**
  * The pipeline's metrics in Prometheus form, on a registry of their own. Every label has a bounded set of values:
  * shard ids (as many as the stream has), known SAR event names or `other`, and the contract's enums.
  */
-export class PrometheusMetrics implements PipelineMetrics {
+export class PrometheusMetrics implements PipelineMetrics, AlertRulesMetrics {
   readonly registry = new Registry();
   private readonly totals: MetricsSnapshot = {
     recordsRead: 0,
@@ -29,6 +31,7 @@ export class PrometheusMetrics implements PipelineMetrics {
     fenced: 0,
     reacquired: 0,
     shardsOwned: 0,
+    alerts: 0,
   };
   private readonly owned = new Set<string>();
 
@@ -47,6 +50,22 @@ export class PrometheusMetrics implements PipelineMetrics {
     'sarwatch_duplicates_dropped_total',
     'Events dropped because their CloudTrail eventID was already published',
     [],
+  );
+  private readonly alerts = this.counter(
+    'sarwatch_alerts_total',
+    'Alerts committed to the alerts topic, by rule id (from the rules file) and severity',
+    ['rule', 'severity'],
+  );
+  private readonly alertsSuppressed = this.counter(
+    'sarwatch_alert_matches_suppressed_total',
+    "Rule matches that raised no alert because their dedup key fired within the rule's suppression window",
+    [],
+  );
+  private readonly alertRules = this.gauge('sarwatch_alert_rules', 'Enabled alert rules in force', []);
+  private readonly alertRuleReloads = this.counter(
+    'sarwatch_alert_rules_reloads_total',
+    'Alert rules files loaded, or rejected (the rules in force then stay)',
+    ['result'],
   );
   private readonly stalls = this.counter(
     'sarwatch_shard_stalls_total',
@@ -106,6 +125,19 @@ export class PrometheusMetrics implements PipelineMetrics {
     // Series that exist from the start read as 0, not as "no data": rate() and alerts work before the first one.
     for (const reason of DEAD_LETTER_REASONS) this.deadLetters.inc({ reason }, 0);
     for (const change of ['acquired', 'released']) this.ownershipChanges.inc({ change }, 0);
+    for (const result of ['loaded', 'rejected']) this.alertRuleReloads.inc({ result }, 0);
+    this.alertsSuppressed.inc(0);
+  }
+
+  rulesLoaded(rules: readonly AlertRule[]): void {
+    const enabled = rules.filter((rule) => rule.enabled);
+    for (const rule of enabled) this.alerts.inc({ rule: rule.id, severity: rule.severity }, 0);
+    this.alertRules.set(enabled.length);
+    this.alertRuleReloads.inc({ result: 'loaded' });
+  }
+
+  rulesRejected(): void {
+    this.alertRuleReloads.inc({ result: 'rejected' });
   }
 
   snapshot(): MetricsSnapshot {
@@ -140,6 +172,9 @@ export class PrometheusMetrics implements PipelineMetrics {
       this.totals.deadLetters += count;
     }
     if (page.duplicates > 0) this.duplicates.inc(page.duplicates);
+    for (const alert of page.alerts) this.alerts.inc({ rule: alert.ruleId, severity: alert.severity });
+    if (page.alertsSuppressed > 0) this.alertsSuppressed.inc(page.alertsSuppressed);
+    this.totals.alerts += page.alerts.length;
     this.totals.eventsPublished += page.events.length;
     this.totals.duplicatesDropped += page.duplicates;
   }

@@ -1,15 +1,18 @@
+import { AlertEngine, AlertSchema, parseAlertRules } from '@sarwatch/core';
 import { describe, expect, it } from 'vitest';
 import type { StreamRecord } from '../ports.js';
 import { RecordProcessor } from './record-processor.js';
 
-const processor = new RecordProcessor({
+const processorOptions = {
   streamName: 'sar-events',
   eventsTopic: 'events',
+  alertsTopic: 'alerts',
   deadLetterTopic: 'dlq',
   maxRecordBytes: 4_096,
   maxEventBytes: 3_000,
   maxTextLength: 16_384,
-});
+};
+const processor = new RecordProcessor(processorOptions);
 
 const detail = {
   eventVersion: '1.09',
@@ -77,5 +80,53 @@ describe('RecordProcessor', () => {
       { eventId: 'a', atMs: Date.parse('2026-11-23T10:00:01Z') },
       { eventId: 'b', atMs: Date.parse('2026-11-23T10:00:01Z') },
     ]);
+  });
+});
+
+describe('RecordProcessor with alert rules', () => {
+  const deleted = parseAlertRules({
+    version: 1,
+    rules: [
+      {
+        id: 'application-deleted',
+        title: 'Application deleted',
+        severity: 'high',
+        why: 'Stacks that deploy it can no longer be updated.',
+        match: { eventName: ['DeleteApplication'] },
+      },
+    ],
+  });
+  if (!deleted.ok) throw new Error(deleted.errors.join('\n'));
+  const engine = new AlertEngine(deleted.rules);
+  const alerting = new RecordProcessor(processorOptions, {
+    evaluate: (event) => engine.evaluate(event, Date.parse(event.eventTime)),
+  });
+
+  it('puts each alert right after the event that raised it, keyed by its dedup key, on the alerts topic', () => {
+    const batch = alerting.process('shardId-000000000001', [
+      record(JSON.stringify({ ...detail, eventID: 'gone' }), '1'),
+      record(JSON.stringify({ ...detail, eventID: 'read', eventName: 'GetApplication' }), '2'),
+    ]);
+    expect(batch.messages.map((message) => message.topic)).toEqual(['events', 'alerts', 'events']);
+    const alert = AlertSchema.parse(JSON.parse(String(batch.messages[1]?.value)));
+    expect(batch.messages[1]?.key).toBe('application-deleted|gone');
+    expect(alert).toMatchObject({
+      alertId: 'application-deleted:gone',
+      severity: 'high',
+      eventIds: ['gone'],
+      summary:
+        'arn:aws:iam::123456789012:user/ci (IAMUser, workload, API) DeleteApplication on app [123456789012 us-east-1]',
+    });
+    expect(batch.alerts).toEqual([{ ruleId: 'application-deleted', severity: 'high' }]);
+  });
+
+  it('raises the same alerts when a page is processed again after its transaction aborted', () => {
+    const page = [record(JSON.stringify({ ...detail, eventID: 'retried' }), '1')];
+    const first = alerting.process('shardId-000000000001', page);
+    const again = alerting.process('shardId-000000000001', page);
+    expect(again.alerts).toEqual(first.alerts);
+    expect(again.messages.map((message) => message.key)).toEqual(
+      first.messages.map((message) => message.key),
+    );
   });
 });

@@ -1,9 +1,19 @@
-import { type DeadLetterReason, decodeRecord, enrich, eventKey, serializeEvent } from '@sarwatch/core';
-import type { OutboundMessage, PublishedEventSummary, StreamRecord } from '../ports.js';
+import {
+  type AlertOutcome,
+  type DeadLetterReason,
+  decodeRecord,
+  type EnrichedEvent,
+  enrich,
+  eventKey,
+  serializeEvent,
+  toAlert,
+} from '@sarwatch/core';
+import type { AlertSummary, OutboundMessage, PublishedEventSummary, StreamRecord } from '../ports.js';
 
 export interface RecordProcessorOptions {
   streamName: string;
   eventsTopic: string;
+  alertsTopic: string;
   deadLetterTopic: string;
   maxRecordBytes: number;
   maxEventBytes: number;
@@ -21,7 +31,18 @@ export interface ProcessedBatch {
   published: { eventId: string; atMs: number }[];
   /** One per enriched event, for metrics once the page is committed. */
   summaries: PublishedEventSummary[];
+  /** One per alert in `messages`. */
+  alerts: AlertSummary[];
+  /** Rule matches that raised nothing because their dedup key had just fired. */
+  alertsSuppressed: number;
 }
+
+/** Decides which alerts an enriched event raises; the same event always gets the same answer. */
+export interface Alerting {
+  evaluate(event: EnrichedEvent): AlertOutcome;
+}
+
+const NO_ALERTS: Alerting = { evaluate: () => ({ fired: [], suppressed: 0 }) };
 
 /** The eventIDs already published within the deduplication window. */
 export interface SeenEvents {
@@ -30,9 +51,15 @@ export interface SeenEvents {
 
 const NOTHING_SEEN: SeenEvents = { has: () => false };
 
-/** Turns one page of stream records into Kafka messages: an enriched event, or a dead letter with its reason. */
+/**
+ * Turns one page of stream records into Kafka messages: an enriched event and the alerts it raises, or a dead letter
+ * with its reason. They are committed in one transaction, so an alert is never seen without its event.
+ */
 export class RecordProcessor {
-  constructor(private readonly options: RecordProcessorOptions) {}
+  constructor(
+    private readonly options: RecordProcessorOptions,
+    private readonly alerting: Alerting = NO_ALERTS,
+  ) {}
 
   process(
     shardId: string,
@@ -46,6 +73,8 @@ export class RecordProcessor {
       duplicates: 0,
       published: [],
       summaries: [],
+      alerts: [],
+      alertsSuppressed: 0,
     };
     const inThisPage = new Set<string>();
     const alreadyPublished = (eventId: string) => seen.has(eventId) || inThisPage.has(eventId);
@@ -62,6 +91,7 @@ export class RecordProcessor {
         inThisPage.add(message.eventId);
         batch.published.push({ eventId: message.eventId, atMs: record.arrivedAt?.getTime() ?? Date.now() });
         batch.summaries.push(message.summary);
+        this.raiseAlerts(message.event, batch);
       }
     }
     return batch;
@@ -71,7 +101,7 @@ export class RecordProcessor {
     record: StreamRecord,
     alreadyPublished: (eventId: string) => boolean,
   ):
-    | { message: OutboundMessage; eventId: string; summary: PublishedEventSummary }
+    | { message: OutboundMessage; eventId: string; event: EnrichedEvent; summary: PublishedEventSummary }
     | { reason: DeadLetterReason; detail: string }
     | 'duplicate' {
     const decoded = decodeRecord(record.data, { maxRecordBytes: this.options.maxRecordBytes });
@@ -80,7 +110,7 @@ export class RecordProcessor {
     // EventBridge delivers at least once: the same CloudTrail event may arrive twice.
     if (alreadyPublished(eventId)) return 'duplicate';
     let value: string;
-    let event: ReturnType<typeof enrich>;
+    let event: EnrichedEvent;
     try {
       event = enrich(decoded.record, {
         maxTextLength: this.options.maxTextLength,
@@ -98,6 +128,7 @@ export class RecordProcessor {
     }
     return {
       eventId,
+      event,
       summary: {
         eventName: event.eventName,
         identityType: event.identity.type,
@@ -116,6 +147,25 @@ export class RecordProcessor {
         },
       },
     };
+  }
+
+  private raiseAlerts(event: EnrichedEvent, batch: ProcessedBatch): void {
+    const outcome = this.alerting.evaluate(event);
+    batch.alertsSuppressed += outcome.suppressed;
+    for (const fired of outcome.fired) {
+      const alert = toAlert(fired, new Date());
+      batch.messages.push({
+        topic: this.options.alertsTopic,
+        key: alert.dedupKey,
+        value: JSON.stringify(alert),
+        headers: {
+          'content-type': 'application/json',
+          'sarwatch-rule-id': alert.ruleId,
+          'sarwatch-severity': alert.severity,
+        },
+      });
+      batch.alerts.push({ ruleId: alert.ruleId, severity: alert.severity });
+    }
   }
 
   private toDeadLetter(

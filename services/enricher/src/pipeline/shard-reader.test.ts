@@ -111,6 +111,7 @@ function reader(source: RecordSource, leases: ShardLeases, stallTimeoutMs = 5_00
     processor: new RecordProcessor({
       streamName: 's',
       eventsTopic: 'events',
+      alertsTopic: 'alerts',
       deadLetterTopic: 'dlq',
       maxRecordBytes: 100_000,
       maxEventBytes: 100_000,

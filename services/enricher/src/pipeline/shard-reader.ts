@@ -157,6 +157,8 @@ export class ShardReader {
           events: batch.summaries,
           deadLetters: batch.deadLettered,
           duplicates: batch.duplicates,
+          alerts: batch.alerts,
+          alertsSuppressed: batch.alertsSuppressed,
           transactionSeconds,
         });
         if (batch.duplicates > 0)
@@ -173,6 +175,8 @@ export class ShardReader {
           events: [],
           deadLetters: new Map(),
           duplicates: 0,
+          alerts: [],
+          alertsSuppressed: 0,
           transactionSeconds,
         });
         this.log.info({ lastSequence: last }, 'shard closed and read to its end');

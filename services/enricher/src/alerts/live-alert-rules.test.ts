@@ -1,0 +1,103 @@
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AlertRule, type EnrichedEvent, enrich } from '@sarwatch/core';
+import { createLogger } from '@sarwatch/runtime';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_ALERT_RULES_FILE, readAlertRulesFile } from './alert-rules-file.js';
+import { LiveAlertRules } from './live-alert-rules.js';
+
+const log = createLogger({ name: 'test', level: 'silent', format: 'json' });
+
+const deletion = (eventID: string): EnrichedEvent =>
+  enrich({
+    eventVersion: '1.09',
+    eventID,
+    eventTime: '2026-11-23T10:00:00Z',
+    eventSource: 'serverlessrepo.amazonaws.com',
+    eventName: 'DeleteApplication',
+    awsRegion: 'us-east-1',
+    userIdentity: { type: 'IAMUser', accountId: '123456789012', arn: 'arn:aws:iam::123456789012:user/ci' },
+    requestParameters: { applicationId: 'arn:aws:serverlessrepo:us-east-1:123456789012:applications/app' },
+    recipientAccountId: '123456789012',
+  });
+
+const rulesFile = (ids: string[]) =>
+  JSON.stringify({
+    version: 1,
+    rules: ids.map((id) => ({
+      id,
+      title: id,
+      severity: 'high',
+      why: 'test',
+      match: { eventName: ['DeleteApplication'] },
+    })),
+  });
+
+class RecordingMetrics {
+  loaded: string[][] = [];
+  rejected = 0;
+  rulesLoaded(rules: readonly AlertRule[]) {
+    this.loaded.push(rules.map((rule) => rule.id));
+  }
+  rulesRejected() {
+    this.rejected += 1;
+  }
+}
+
+const firedIds = (rules: LiveAlertRules, eventId: string) =>
+  rules.evaluate(deletion(eventId)).fired.map((alert) => alert.rule.id);
+
+describe('LiveAlertRules', () => {
+  let dir: string;
+  let rules: LiveAlertRules | undefined;
+  afterEach(() => {
+    rules?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const setUp = async (text: string) => {
+    dir = mkdtempSync(join(tmpdir(), 'sarwatch-rules-'));
+    const path = join(dir, 'rules.json');
+    writeFileSync(path, text);
+    const metrics = new RecordingMetrics();
+    rules = await LiveAlertRules.load(path, log, metrics);
+    return { path, metrics, rules };
+  };
+
+  it('refuses to start on a bad file, naming the rule and the field', async () => {
+    await expect(setUp('{"version":1,"rules":[{"id":"x","severity":"urgent"}]}')).rejects.toThrow(
+      /rule "x" \(rules\[0\]\) severity/,
+    );
+  });
+
+  it('reloads on reload(), and keeps the rules in force when the new file is bad', async () => {
+    const { path, metrics, rules } = await setUp(rulesFile(['first']));
+    expect(firedIds(rules, 'e1')).toEqual(['first']);
+    writeFileSync(path, rulesFile(['second']));
+    await rules.reload('SIGHUP');
+    expect(firedIds(rules, 'e2')).toEqual(['second']);
+    writeFileSync(path, '{"version":1,"rules":[{');
+    await rules.reload('SIGHUP');
+    expect(firedIds(rules, 'e3')).toEqual(['second']);
+    expect(metrics).toMatchObject({ loaded: [['first'], ['second']], rejected: 1 });
+  });
+
+  it('reloads by itself when the file is replaced, as editors and config management do', async () => {
+    const { path, rules } = await setUp(rulesFile(['before']));
+    rules.watch();
+    writeFileSync(`${path}.new`, rulesFile(['after']));
+    renameSync(`${path}.new`, path);
+    await vi.waitFor(() => expect(firedIds(rules, `e-${Date.now()}-${Math.random()}`)).toEqual(['after']), {
+      timeout: 5_000,
+      interval: 50,
+    });
+  });
+});
+
+describe('the default rules file', () => {
+  it('is the shipped SAR rule pack, and valid', async () => {
+    const loaded = await readAlertRulesFile(DEFAULT_ALERT_RULES_FILE);
+    expect(loaded.ok ? loaded.rules.length : loaded.errors).toBeGreaterThan(10);
+  });
+});
