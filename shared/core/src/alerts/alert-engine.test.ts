@@ -113,6 +113,28 @@ describe('parseAlertRules', () => {
     expect(once.ok ? [] : once.errors.join()).toContain('threshold.count');
   });
 
+  it('puts a declared parameter where a match names it, and names the rule that uses an undeclared one', () => {
+    const untrusted = {
+      ...madePublic,
+      id: 'untrusted',
+      match: { operation: { principals: [{ 'anything-but': { $parameter: 'trusted' } }] } },
+    };
+    const parsed = parseAlertRules({
+      version: 1,
+      parameters: { trusted: ['111111111111'] },
+      rules: [untrusted],
+    });
+    expect(parsed.ok && parsed.rules[0]?.match).toEqual({
+      operation: { principals: [{ 'anything-but': ['111111111111'] }] },
+    });
+    const undeclared = parseAlertRules({ version: 1, rules: [untrusted] });
+    expect(undeclared.ok ? [] : undeclared.errors).toEqual([
+      'rule "untrusted" (rules[0]) match: "trusted" is not a parameter of this file',
+    ]);
+    const empty = parseAlertRules({ version: 1, parameters: { trusted: [] }, rules: [] });
+    expect(empty.ok ? [] : empty.errors.join()).toContain('parameters.trusted');
+  });
+
   it('fills in the defaults', () => {
     expect(rules(madePublic)[0]).toMatchObject({ dedupBy: ['eventId'], suppressSeconds: 0, enabled: true });
   });

@@ -1,0 +1,524 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadFixture } from '../../test-support/load-fixture.js';
+import type { CloudTrailRecord } from '../cloudtrail/record.js';
+import type { EnrichedEvent } from '../contract/enriched-event.js';
+import { enrich } from '../enrich.js';
+import { SAR_EVENT_SOURCE } from '../operation/classify-sar-operation.js';
+import { AlertEngine } from './alert-engine.js';
+import { type AlertRule, parseAlertRules } from './alert-rules.js';
+
+// The file operators deploy, not a copy: a broken pack fails here before it reaches an enricher.
+const packText = readFileSync(new URL('../../../../infra/alerts/sar-rules.json', import.meta.url), 'utf8');
+const packFile: Record<string, unknown> = JSON.parse(packText);
+const docs = readFileSync(new URL('../../../../docs/alerts.md', import.meta.url), 'utf8');
+
+/** The pack's rules, or with other parameters as an operator would set them. */
+function packRules(parameters?: Record<string, string[]>): AlertRule[] {
+  const parsed = parseAlertRules(parameters ? { ...packFile, parameters } : packFile);
+  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+  return parsed.rules;
+}
+
+let sequence = 0;
+
+/** Every event gets its own id: the engine answers an id it has seen with its first outcome. */
+function eventFrom(fixture: string, overrides: Partial<CloudTrailRecord> = {}): EnrichedEvent {
+  sequence += 1;
+  const record = loadFixture(`cloudtrail/${fixture}`).record as CloudTrailRecord;
+  return enrich({ ...record, eventID: `sar-pack-${sequence}`, ...overrides });
+}
+
+const refused = { errorCode: 'AccessDenied', errorMessage: 'not authorized', responseElements: null };
+
+const BOB_ROLE = 'arn:aws:iam::123456789012:role/developer';
+const ALICE = 'arn:aws:iam::123456789012:user/Alice';
+
+/** A refused PutApplicationPolicy; by default from bob's session of the developer role. */
+function denial(overrides: Partial<CloudTrailRecord> = {}): EnrichedEvent {
+  return eventFrom('edge/access-denied.json', overrides);
+}
+
+const aliceIdentity = { type: 'IAMUser', arn: ALICE, accountId: '123456789012', userName: 'Alice' };
+
+const consoleSession = loadFixture('cloudtrail/edge/iam-user-console-session.json')
+  .record as CloudTrailRecord;
+
+interface Timed {
+  event: EnrichedEvent;
+  atMs: number;
+}
+
+/** `count` events made by `make`, `spacingMs` apart from `startMs`. */
+function series(count: number, make: () => EnrichedEvent, spacingMs: number, startMs = 0): Timed[] {
+  return Array.from({ length: count }, (_, index) => ({ event: make(), atMs: startMs + index * spacingMs }));
+}
+
+interface Scenario {
+  name: string;
+  /** What the engine sees first, in order. */
+  before?: readonly Timed[];
+  event: EnrichedEvent;
+  /** When the event arrives; a second after the last event before it unless given. */
+  atMs?: number;
+  /** The pack with these parameters instead of the file's, as an operator would edit them. */
+  parameters?: Record<string, string[]>;
+}
+
+/** Which rules the scenario's last event fires, on a fresh engine that saw only the scenario. */
+function firedIds(scenario: Scenario): string[] {
+  const engine = new AlertEngine(packRules(scenario.parameters));
+  const before = scenario.before ?? [];
+  for (const { event, atMs } of before) engine.evaluate(event, atMs);
+  const atMs = scenario.atMs ?? (before.at(-1)?.atMs ?? 0) + 1_000;
+  return engine.evaluate(scenario.event, atMs).fired.map((alert) => alert.rule.id);
+}
+
+const at = (atMs: number, event: EnrichedEvent): Timed => ({ event, atMs });
+
+/** For every rule of the pack: events that fire it, and near-misses that must not. */
+const table: Record<string, { fires: Scenario[]; misses: Scenario[] }> = {
+  'application-made-public': {
+    fires: [
+      { name: 'a policy granting *', event: eventFrom('sar/put-application-policy-public.json') },
+      { name: 'the same from the CLI', event: eventFrom('iam-user-cli-put-application-policy.json') },
+    ],
+    misses: [
+      { name: 'the call refused', event: eventFrom('sar/put-application-policy-public.json', refused) },
+      {
+        // Enrichment blanks a refused call's visibility today; the rule must not depend on it.
+        name: 'a refused call that still says public',
+        event: { ...eventFrom('sar/put-application-policy-public.json'), errorCode: 'AccessDenied' },
+      },
+      {
+        name: '* limited to an organization',
+        event: eventFrom('sar/put-application-policy-organization.json'),
+      },
+      { name: 'reading the policy', event: eventFrom('sar/get-application-policy.json') },
+    ],
+  },
+  'application-shared-with-organization': {
+    fires: [
+      {
+        name: 'a policy for an organization',
+        event: eventFrom('sar/put-application-policy-organization.json'),
+      },
+    ],
+    misses: [
+      {
+        name: 'the call refused',
+        event: eventFrom('sar/put-application-policy-organization.json', refused),
+      },
+      { name: 'a public policy', event: eventFrom('sar/put-application-policy-public.json') },
+      {
+        name: 'accounts that must also be in an organization',
+        event: eventFrom('edge/policy-accounts-in-organization.json'),
+      },
+    ],
+  },
+  'application-shared-with-untrusted-accounts': {
+    fires: [
+      {
+        name: 'any account while trustedAccounts holds the placeholder',
+        event: eventFrom('sar/put-application-policy-accounts.json'),
+      },
+      {
+        name: 'one of two accounts trusted',
+        event: eventFrom('sar/put-application-policy-accounts.json'),
+        parameters: { trustedAccounts: ['111122223333'] },
+      },
+      {
+        name: 'accounts that must also be in an organization',
+        event: eventFrom('edge/policy-accounts-in-organization.json'),
+        parameters: { trustedAccounts: ['444455556666'] },
+      },
+    ],
+    misses: [
+      {
+        name: 'every account trusted',
+        event: eventFrom('sar/put-application-policy-accounts.json'),
+        parameters: { trustedAccounts: ['111122223333', '444455556666', '999999999999'] },
+      },
+      { name: 'the call refused', event: eventFrom('sar/put-application-policy-accounts.json', refused) },
+      { name: 'an organization share', event: eventFrom('sar/put-application-policy-organization.json') },
+      { name: 'a public policy', event: eventFrom('sar/put-application-policy-public.json') },
+    ],
+  },
+  'application-sharing-removed': {
+    fires: [
+      { name: 'UnshareApplication', event: eventFrom('sar/unshare-application.json') },
+      { name: 'a policy with no statement', event: eventFrom('sar/put-application-policy-private.json') },
+    ],
+    misses: [
+      { name: 'UnshareApplication refused', event: eventFrom('sar/unshare-application.json', refused) },
+      {
+        name: 'an empty policy refused',
+        event: eventFrom('sar/put-application-policy-private.json', refused),
+      },
+      { name: 'a policy that shares', event: eventFrom('sar/put-application-policy-accounts.json') },
+    ],
+  },
+  'application-created': {
+    fires: [
+      { name: 'CreateApplication', event: eventFrom('sar/create-application.json') },
+      { name: 'CreateApplication by root', event: eventFrom('identity/root.json') },
+    ],
+    misses: [
+      { name: 'the call refused', event: eventFrom('sar/create-application.json', refused) },
+      { name: 'a new version', event: eventFrom('sar/create-application-version.json') },
+    ],
+  },
+  'application-version-published': {
+    fires: [
+      {
+        name: 'a version of an application whose policy sarwatch has not seen',
+        event: eventFrom('sar/create-application-version.json'),
+      },
+      {
+        name: 'a version of an application shared with an organization',
+        before: [at(0, eventFrom('sar/put-application-policy-organization.json'))],
+        event: eventFrom('sar/create-application-version.json'),
+      },
+      {
+        name: 'a version of an application made public, then private again',
+        before: [
+          at(0, eventFrom('sar/put-application-policy-public.json')),
+          at(1_000, eventFrom('sar/put-application-policy-private.json')),
+        ],
+        event: eventFrom('sar/create-application-version.json'),
+      },
+      {
+        name: 'a version of another application than the public one',
+        before: [at(0, eventFrom('sar/put-application-policy-public.json'))],
+        event: eventFrom('edge/github-actions-oidc.json'),
+      },
+    ],
+    misses: [
+      {
+        name: 'a version of a public application',
+        before: [at(0, eventFrom('sar/put-application-policy-public.json'))],
+        event: eventFrom('sar/create-application-version.json'),
+      },
+      { name: 'the call refused', event: eventFrom('sar/create-application-version.json', refused) },
+      { name: 'a new application', event: eventFrom('sar/create-application.json') },
+    ],
+  },
+  'public-application-version-published': {
+    fires: [
+      {
+        name: 'a version after a public policy on the same application',
+        before: [at(0, eventFrom('sar/put-application-policy-public.json'))],
+        event: eventFrom('sar/create-application-version.json'),
+      },
+      {
+        name: 'a version after a public policy and a refused attempt to make it private',
+        before: [
+          at(0, eventFrom('sar/put-application-policy-public.json')),
+          at(1_000, eventFrom('sar/put-application-policy-private.json', refused)),
+        ],
+        event: eventFrom('sar/create-application-version.json'),
+      },
+    ],
+    misses: [
+      {
+        name: 'a version of an application whose policy sarwatch has not seen',
+        event: eventFrom('sar/create-application-version.json'),
+      },
+      {
+        name: 'a version after a refused public policy',
+        before: [at(0, eventFrom('sar/put-application-policy-public.json', refused))],
+        event: eventFrom('sar/create-application-version.json'),
+      },
+      {
+        name: 'a version of another application than the public one',
+        before: [at(0, eventFrom('sar/put-application-policy-public.json'))],
+        event: eventFrom('edge/github-actions-oidc.json'),
+      },
+      {
+        name: 'a version after the application was made private again',
+        before: [
+          at(0, eventFrom('sar/put-application-policy-public.json')),
+          at(1_000, eventFrom('sar/put-application-policy-private.json')),
+        ],
+        event: eventFrom('sar/create-application-version.json'),
+      },
+      {
+        name: 'a refused version of a public application',
+        before: [at(0, eventFrom('sar/put-application-policy-public.json'))],
+        event: eventFrom('sar/create-application-version.json', refused),
+      },
+    ],
+  },
+  'application-updated': {
+    fires: [
+      { name: 'UpdateApplication', event: eventFrom('sar/update-application.json') },
+      { name: 'UpdateApplication with a long-term key', event: eventFrom('identity/iam-user.json') },
+    ],
+    misses: [
+      { name: 'the call refused', event: eventFrom('sar/update-application.json', refused) },
+      { name: 'reading the application', event: eventFrom('sar/get-application.json') },
+    ],
+  },
+  'application-deleted': {
+    fires: [
+      { name: 'DeleteApplication', event: eventFrom('sar/delete-application.json') },
+      {
+        name: 'DeleteApplication from another account',
+        event: eventFrom('identity-center-cross-account-delete.json'),
+      },
+    ],
+    misses: [
+      { name: 'the call refused', event: eventFrom('sar/delete-application.json', refused) },
+      { name: 'a policy with no statement', event: eventFrom('sar/put-application-policy-private.json') },
+    ],
+  },
+  'root-activity': {
+    fires: [
+      { name: 'root creates an application', event: eventFrom('identity/root.json') },
+      { name: 'root is refused', event: eventFrom('identity/root.json', refused) },
+      {
+        name: 'root only reads',
+        event: eventFrom('identity/root.json', { eventName: 'ListApplications', readOnly: true }),
+      },
+    ],
+    misses: [
+      { name: 'an IAM user creates an application', event: eventFrom('sar/create-application.json') },
+      {
+        name: 'root signs in to the console',
+        event: eventFrom('identity/root.json', {
+          eventSource: 'signin.amazonaws.com',
+          eventName: 'ConsoleLogin',
+        }),
+      },
+    ],
+  },
+  'console-without-mfa': {
+    fires: [
+      { name: "an IAM user's console session", event: eventFrom('edge/iam-user-console-session.json') },
+      { name: 'root in the console', event: eventFrom('identity/root.json') },
+    ],
+    misses: [
+      {
+        name: 'the same session with MFA',
+        event: eventFrom('edge/iam-user-console-session.json', {
+          userIdentity: {
+            ...consoleSession.userIdentity,
+            sessionContext: { attributes: { mfaAuthenticated: 'true' } },
+          },
+        }),
+      },
+      { name: 'the call refused', event: eventFrom('edge/iam-user-console-session.json', refused) },
+      { name: 'an API call without MFA', event: eventFrom('sar/update-application.json') },
+      { name: 'a console sign-in without MFA', event: eventFrom('edge/console-login-mfa-no.json') },
+    ],
+  },
+  'cross-account-write': {
+    fires: [
+      {
+        name: 'a deletion from another account',
+        event: eventFrom('identity-center-cross-account-delete.json'),
+      },
+      {
+        name: 'a write whose record carries no readOnly flag',
+        event: eventFrom('identity-center-cross-account-delete.json', { readOnly: undefined }),
+      },
+    ],
+    misses: [
+      {
+        name: 'a deployment from another account, which sharing exists for',
+        event: eventFrom('edge/cross-account-write.json'),
+      },
+      { name: 'a read from another account', event: eventFrom('identity/aws-account.json') },
+      {
+        name: 'a read whose record carries no readOnly flag',
+        event: eventFrom('identity/aws-account.json', { readOnly: undefined }),
+      },
+      { name: 'the call refused', event: eventFrom('edge/cross-account-write.json', refused) },
+      { name: 'a write from the same account', event: eventFrom('sar/create-cloudformation-template.json') },
+    ],
+  },
+  'access-denied-burst': {
+    fires: [
+      {
+        name: 'a fifth denial within five minutes',
+        before: series(4, denial, 60_000),
+        event: denial(),
+        atMs: 299_000,
+      },
+      {
+        name: 'denials written as AccessDeniedException and ForbiddenException',
+        before: series(4, () => denial({ errorCode: 'AccessDeniedException' }), 1_000),
+        event: denial({ errorCode: 'ForbiddenException' }),
+      },
+    ],
+    misses: [
+      { name: 'a fourth denial', before: series(3, denial, 1_000), event: denial() },
+      {
+        name: 'a fifth denial once the first left the window',
+        before: series(4, denial, 75_000),
+        event: denial(),
+        atMs: 300_000,
+      },
+      {
+        name: 'a fifth denial of another principal',
+        before: series(4, denial, 1_000),
+        event: denial({ userIdentity: aliceIdentity }),
+      },
+      {
+        name: 'a fifth throttled call',
+        before: series(4, () => denial({ errorCode: 'ThrottlingException' }), 1_000),
+        event: denial({ errorCode: 'ThrottlingException' }),
+      },
+      {
+        name: 'a fifth denial of another service',
+        before: series(4, () => denial({ eventSource: 'lambda.amazonaws.com' }), 1_000),
+        event: denial({ eventSource: 'lambda.amazonaws.com' }),
+      },
+    ],
+  },
+  'unknown-identity-type': {
+    fires: [
+      { name: 'a type sarwatch does not know', event: eventFrom('edge/unrecognised-type.json') },
+      { name: "CloudTrail's own Unknown type", event: eventFrom('identity/unknown.json') },
+    ],
+    misses: [
+      {
+        name: 'an AWS service event, which has no type at all',
+        event: eventFrom('edge/aws-service-event-no-type.json'),
+      },
+      { name: 'a known type', event: eventFrom('identity/directory.json') },
+      { name: 'the call refused', event: eventFrom('edge/unrecognised-type.json', refused) },
+    ],
+  },
+};
+
+const rows = (outcome: 'fires' | 'misses') =>
+  Object.entries(table).flatMap(([ruleId, cases]) =>
+    cases[outcome].map((scenario) => ({ ruleId, case: scenario.name, scenario })),
+  );
+
+describe('the SAR rule pack (infra/alerts/sar-rules.json)', () => {
+  const rules = packRules();
+
+  it('parses, with lowercase-kebab ids, every rule limited to SAR calls and explained', () => {
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
+      expect(rule.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(rule.match.eventSource, rule.id).toEqual([SAR_EVENT_SOURCE]);
+      expect(rule.why, rule.id).toMatch(/^[A-Z].{40,}\.$/);
+      expect(rule.enabled, rule.id).toBe(true);
+    }
+  });
+
+  it('ships a placeholder allowlist that operators replace', () => {
+    expect(packFile.parameters).toEqual({ trustedAccounts: ['000000000000'] });
+  });
+
+  it('has fire and no-fire cases for every rule, and none for rules it does not have', () => {
+    expect(Object.keys(table).sort()).toEqual(rules.map((rule) => rule.id).sort());
+    for (const [ruleId, cases] of Object.entries(table)) {
+      expect(cases.fires.length, ruleId).toBeGreaterThan(0);
+      expect(cases.misses.length, ruleId).toBeGreaterThan(0);
+    }
+  });
+
+  it.each(rows('fires'))('$ruleId fires: $case', ({ ruleId, scenario }) => {
+    expect(firedIds(scenario)).toContain(ruleId);
+  });
+
+  it.each(rows('misses'))('$ruleId stays quiet: $case', ({ ruleId, scenario }) => {
+    expect(firedIds(scenario)).not.toContain(ruleId);
+  });
+
+  it.each(rows('fires'))('$ruleId ignores other services: $case', ({ ruleId, scenario }) => {
+    const elsewhere = {
+      ...scenario.event,
+      eventId: `${scenario.event.eventId}-elsewhere`,
+      eventSource: 'lambda.amazonaws.com',
+    };
+    expect(firedIds({ ...scenario, event: elsewhere })).not.toContain(ruleId);
+  });
+
+  it('documents every rule with its severity in docs/alerts.md', () => {
+    for (const rule of rules) {
+      expect(docs).toMatch(new RegExp(`\\|\\s*\`${rule.id}\`\\s*\\|\\s*${rule.severity}\\s*\\|`));
+    }
+  });
+});
+
+describe('access-denied-burst, end to end', () => {
+  it('fires once per five denials of a principal in five minutes, then stays quiet for an hour', () => {
+    const engine = new AlertEngine(packRules());
+    const evaluate = (event: EnrichedEvent, atMs: number) => engine.evaluate(event, atMs);
+    const burstAlerts = (outcome: ReturnType<typeof evaluate>) =>
+      outcome.fired.filter((alert) => alert.rule.id === 'access-denied-burst');
+
+    const first = series(5, denial, 10_000);
+    const outcomes = first.map(({ event, atMs }) => evaluate(event, atMs));
+    expect(outcomes.slice(0, 4).flatMap(burstAlerts)).toEqual([]);
+    const [alert] = burstAlerts(outcomes[4] ?? { fired: [], suppressed: 0 });
+    expect(alert?.eventIds).toEqual(first.map(({ event }) => event.eventId));
+    expect(alert?.dedupKey).toBe(`access-denied-burst|${BOB_ROLE}`);
+
+    // The window starts over after an alert, and the next full window falls in the hour of suppression.
+    const second = series(5, denial, 10_000, 60_000).map(({ event, atMs }) => evaluate(event, atMs));
+    expect(second.flatMap(burstAlerts)).toEqual([]);
+    expect(second.map((outcome) => outcome.suppressed)).toEqual([0, 0, 0, 0, 1]);
+
+    // Another principal is another key, suppressed or not.
+    const alice = series(5, () => denial({ userIdentity: aliceIdentity }), 1_000, 120_000);
+    const aliceAlerts = alice.flatMap(({ event, atMs }) => burstAlerts(evaluate(event, atMs)));
+    expect(aliceAlerts.map((fired) => fired.dedupKey)).toEqual([`access-denied-burst|${ALICE}`]);
+
+    // An hour after bob's alert, his next burst pages again.
+    const later = series(5, denial, 1_000, 40_000 + 3_600_000).flatMap(({ event, atMs }) =>
+      burstAlerts(evaluate(event, atMs)),
+    );
+    expect(later).toHaveLength(1);
+  });
+});
+
+describe('new versions and the application visibility the engine has seen', () => {
+  const versionAlerts = (engine: AlertEngine, atMs: number) =>
+    engine.evaluate(eventFrom('sar/create-application-version.json'), atMs).fired;
+
+  it('raises the public-application rule after a public policy for the same application', () => {
+    const engine = new AlertEngine(packRules());
+    const madePublic = engine.evaluate(eventFrom('sar/put-application-policy-public.json'), 0).fired;
+    expect(madePublic.map((alert) => alert.rule.id)).toContain('application-made-public');
+
+    const fired = versionAlerts(engine, 60_000);
+    expect(fired.map((alert) => alert.rule.id)).toEqual(['public-application-version-published']);
+    expect(fired[0]?.rule.severity).toBe('high');
+    expect(fired[0]?.context).toEqual({ applicationVisibility: 'public' });
+  });
+
+  it('raises the ordinary rule when the application is not known to be public', () => {
+    const engine = new AlertEngine(packRules());
+    const fired = versionAlerts(engine, 0);
+    expect(fired.map((alert) => alert.rule.id)).toEqual(['application-version-published']);
+    expect(fired[0]?.context).toEqual({ applicationVisibility: 'unknown' });
+  });
+
+  it('goes back to the ordinary rule once the application is deleted', () => {
+    const engine = new AlertEngine(packRules());
+    engine.evaluate(eventFrom('sar/put-application-policy-public.json'), 0);
+    engine.evaluate(eventFrom('sar/delete-application.json'), 1_000);
+    const fired = versionAlerts(engine, 2_000);
+    expect(fired.map((alert) => alert.rule.id)).toEqual(['application-version-published']);
+  });
+});
+
+describe('suppression of the rules that could flood', () => {
+  it('pages once an hour per principal for console sessions without MFA', () => {
+    const engine = new AlertEngine(packRules());
+    const consoleCall = () => eventFrom('edge/iam-user-console-session.json');
+    const noMfaAlerts = (event: EnrichedEvent, atMs: number) =>
+      engine.evaluate(event, atMs).fired.filter((alert) => alert.rule.id === 'console-without-mfa');
+
+    expect(noMfaAlerts(consoleCall(), 0)).toHaveLength(1);
+    expect(noMfaAlerts(consoleCall(), 3_599_000)).toEqual([]);
+    expect(noMfaAlerts(eventFrom('identity/root.json'), 3_599_500)).toHaveLength(1);
+    expect(noMfaAlerts(consoleCall(), 3_600_000)).toHaveLength(1);
+  });
+});
