@@ -1,17 +1,6 @@
-import { ConfigError, LoggingConfigSchema, parseEnvironment } from '@sarwatch/runtime';
+import { KafkaBrokersSchema } from '@sarwatch/kafka';
+import { ConfigError, LoggingConfigSchema, parseEnvironment, positiveInt } from '@sarwatch/runtime';
 import { z } from 'zod';
-
-const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number().int().min(1).max(max).default(fallback);
-
-const brokerList = z
-  .string()
-  .transform((value) => value.split(',').map((broker) => broker.trim()))
-  .pipe(
-    z
-      .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port'))
-      .min(1, 'at least one broker is required'),
-  );
 
 /** Every setting of the enricher, read from the environment once, in main. Names are the variable names. */
 export const EnricherConfigSchema = LoggingConfigSchema.extend({
@@ -23,7 +12,7 @@ export const EnricherConfigSchema = LoggingConfigSchema.extend({
   KINESIS_IDLE_MIN_MS: positiveInt(200, 60_000),
   KINESIS_IDLE_MAX_MS: positiveInt(1_000, 60_000),
   SHARD_DISCOVERY_INTERVAL_MS: positiveInt(30_000),
-  KAFKA_BROKERS: brokerList,
+  KAFKA_BROKERS: KafkaBrokersSchema,
   KAFKA_CLIENT_ID: z.string().min(1).default('sarwatch-enricher'),
   KAFKA_EVENTS_TOPIC: z.string().min(1).default('sarwatch.events.v1'),
   KAFKA_ALERTS_TOPIC: z.string().min(1).default('sarwatch.alerts.v1'),

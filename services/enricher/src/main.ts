@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { createKafka } from '@sarwatch/kafka';
+import { createKafka, ensureTopics } from '@sarwatch/kafka';
 import {
   Backoff,
   ConfigError,
@@ -8,6 +8,7 @@ import {
   type Logger,
   listenForStop,
   sleep,
+  startMetricsServer,
 } from '@sarwatch/runtime';
 import { DEFAULT_ALERT_RULES_FILE } from './alerts/alert-rules-file.js';
 import { LiveAlertRules } from './alerts/live-alert-rules.js';
@@ -16,9 +17,8 @@ import { EnricherError, isEnricherError } from './errors.js';
 import { KafkaCheckpointLog } from './kafka/checkpoint-log.js';
 import { KafkaLeaseGroup } from './kafka/kafka-lease-group.js';
 import { KafkaShardLeases } from './kafka/kafka-shard-leases.js';
-import { ensureTopics } from './kafka/kafka-topics.js';
+
 import { KinesisRecordSource } from './kinesis/kinesis-record-source.js';
-import { startMetricsServer } from './metrics/metrics-server.js';
 import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { InFlightBudget } from './pipeline/in-flight-budget.js';
 import { RecordProcessor } from './pipeline/record-processor.js';

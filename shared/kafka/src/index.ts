@@ -1,4 +1,6 @@
+export { KafkaBrokersSchema } from './brokers-config.js';
 export { createKafka } from './kafka-client.js';
+export { ensureTopics, type TopicSpec } from './kafka-topics.js';
 export { ResilientConsumer } from './resilient-consumer.js';
 export {
   type Delivery,

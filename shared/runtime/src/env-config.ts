@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -30,3 +30,7 @@ export function parseEnvironment<Schema extends z.ZodType>(
     }),
   );
 }
+
+/** A whole number variable from 1 to `max`, `fallback` when unset. */
+export const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(1).max(max).default(fallback);

@@ -1,7 +1,8 @@
 export { Backoff, type BackoffOptions } from './backoff.js';
-export { ConfigError, parseEnvironment } from './env-config.js';
+export { ConfigError, parseEnvironment, positiveInt } from './env-config.js';
 export { createKinesisClient, endpointSettings, type KinesisClientOptions } from './kinesis-client.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { LoggingConfigSchema } from './logging-config.js';
+export { type MetricsServerOptions, startMetricsServer } from './metrics-server.js';
 export { sleep } from './sleep.js';
 export { EXIT_INTERRUPTED, listenForStop, type StopSignals } from './stop-signals.js';

@@ -1,12 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
 
 export interface MetricsServerOptions {
   host: string;
   /** 0 picks a free port; the one chosen is in `address`. */
   port: number;
-  registry: Registry;
+  /** A prom-client Registry, or anything that renders the exposition format the same way. */
+  registry: { metrics(): Promise<string>; readonly contentType: string };
   /** `/readyz` answers 200 only while this says ready. */
   readiness: () => { ready: boolean; reason: string };
   /** `/healthz` answers 503 with the reason once this returns one: the process cannot recover by itself. */
@@ -14,8 +14,8 @@ export interface MetricsServerOptions {
 }
 
 /**
- * `/metrics` for Prometheus, `/healthz` (the process works, or can recover by itself) and `/readyz` (it holds its
- * shards and reaches Kafka).
+ * `/metrics` for Prometheus, `/healthz` (the process works, or can recover by itself) and `/readyz` (it can do its
+ * job now: for the enricher, it holds its shards and reaches Kafka).
  */
 export async function startMetricsServer(
   options: MetricsServerOptions,
