@@ -1,0 +1,125 @@
+import { createKafka, ensureTopics, subscribeToAlerts } from '@sarwatch/kafka';
+import {
+  Backoff,
+  ConfigError,
+  createLogger,
+  type Logger,
+  listenForStop,
+  sleep,
+  startMetricsServer,
+} from '@sarwatch/runtime';
+import { AlertNotifier } from './alert-notifier.js';
+import { type NotifierConfig, parseNotifierConfig } from './config.js';
+import { KafkaUndeliverableAlerts } from './kafka-undeliverable-alerts.js';
+import { NotifierPrometheusMetrics } from './notifier-metrics.js';
+import { HttpWebhook } from './webhook.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FORCED = 1;
+export const EXIT_BAD_CONFIG = 2;
+
+/** The notifier's composition root. Resolves with the process exit code. */
+export async function runNotifier(env: Readonly<Record<string, string | undefined>>): Promise<number> {
+  let config: NotifierConfig;
+  try {
+    config = parseNotifierConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`sarwatch notify: ${error.message}\n`);
+    return EXIT_BAD_CONFIG;
+  }
+  const log = createLogger({ name: 'sarwatch-notifier', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const stop = listenForStop((signal) => {
+    log.info({ signal }, 'stopping: settling the alert in hand');
+    setTimeout(() => {
+      log.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown deadline passed, exiting');
+      process.exit(EXIT_FORCED);
+    }, config.SHUTDOWN_TIMEOUT_MS).unref();
+  });
+  try {
+    const metrics = new NotifierPrometheusMetrics();
+    let ready = false;
+    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, log });
+    const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
+    const notifier = new AlertNotifier(
+      new HttpWebhook(config.WEBHOOK_URL, config.WEBHOOK_TIMEOUT_MS),
+      new KafkaUndeliverableAlerts(producer, config.KAFKA_NOTIFIER_DLQ_TOPIC),
+      metrics,
+      {
+        retry: { initialMs: config.WEBHOOK_RETRY_MIN_MS, maxMs: config.WEBHOOK_RETRY_MAX_MS },
+        giveUpAfterMs: config.NOTIFIER_GIVE_UP_AFTER_MS,
+      },
+      log.child({ component: 'webhook' }),
+    );
+    const subscription = subscribeToAlerts(
+      kafka,
+      {
+        topic: config.KAFKA_ALERTS_TOPIC,
+        groupId: config.NOTIFIER_GROUP_ID,
+        fromBeginning: config.NOTIFIER_START_FROM === 'earliest',
+        handle: (alert, delivery) => notifier.notify(alert, delivery),
+      },
+      log.child({ component: 'subscription' }),
+    );
+    const server = await startMetricsServer({
+      host: config.METRICS_HOST,
+      port: config.METRICS_PORT,
+      registry: metrics.registry,
+      readiness: () => ({ ready, reason: ready ? 'consuming alerts' : 'connecting to Kafka' }),
+      fatal: () =>
+        subscription.failure ? `the alerts consumer stopped: ${subscription.failure.message}` : null,
+    });
+    log.info(
+      { webhook: new URL(config.WEBHOOK_URL).origin, topic: config.KAFKA_ALERTS_TOPIC },
+      `metrics on http://${server.address}/metrics, /healthz, /readyz`,
+    );
+    try {
+      const started = await untilStarted(log, stop.signal, async () => {
+        if (config.KAFKA_CREATE_TOPICS) {
+          await ensureTopics(
+            kafka,
+            [
+              {
+                topic: config.KAFKA_NOTIFIER_DLQ_TOPIC,
+                numPartitions: 1,
+                replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+              },
+            ],
+            log,
+          );
+        }
+        await producer.connect();
+        await subscription.start();
+      });
+      if (!started) return EXIT_OK;
+      ready = true;
+      log.info('delivering alerts');
+      await new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }));
+    } finally {
+      ready = false;
+      await subscription.stop();
+      await producer.disconnect();
+      await server.close();
+    }
+    log.info('stopped cleanly');
+    return EXIT_OK;
+  } finally {
+    stop.dispose();
+  }
+}
+
+/** Waits for Kafka to come up rather than crash; only a stop request ends the wait. */
+async function untilStarted(log: Logger, stop: AbortSignal, start: () => Promise<void>): Promise<boolean> {
+  const backoff = new Backoff({ initialMs: 500, maxMs: 15_000 });
+  while (!stop.aborted) {
+    try {
+      await start();
+      return true;
+    } catch (error) {
+      const retryInMs = backoff.next();
+      log.warn({ err: error, retryInMs }, 'could not connect to Kafka, retrying');
+      await sleep(retryInMs, stop);
+    }
+  }
+  return false;
+}
