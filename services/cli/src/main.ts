@@ -3,15 +3,19 @@ import { classifyCommand } from './commands/classify.js';
 import { feedCommand } from './commands/feed.js';
 import { infraCommand } from './commands/infra.js';
 import { localCommand } from './commands/local.js';
+import { notifyCommand } from './commands/notify.js';
+import { rulesCommand } from './commands/rules.js';
 import { runCommand } from './commands/run.js';
 import { tailCommand } from './commands/tail.js';
 
 const COMMANDS: readonly Command[] = [
   runCommand,
+  notifyCommand,
   localCommand,
   feedCommand,
   tailCommand,
   classifyCommand,
+  rulesCommand,
   infraCommand,
 ];
 
