@@ -11,6 +11,7 @@ export function isolatedNames(prefix: string) {
   return {
     stream: id,
     eventsTopic: `${id}.events`,
+    alertsTopic: `${id}.alerts`,
     dlqTopic: `${id}.dlq`,
     checkpointTopic: `${id}.checkpoints`,
   };
@@ -24,6 +25,7 @@ export function enricherEnv(names: Names, extra: Record<string, string> = {}): R
     KINESIS_ENDPOINT: inject('kinesisEndpoint'),
     KAFKA_BROKERS: inject('kafkaBrokers'),
     KAFKA_EVENTS_TOPIC: names.eventsTopic,
+    KAFKA_ALERTS_TOPIC: names.alertsTopic,
     KAFKA_DLQ_TOPIC: names.dlqTopic,
     KAFKA_CHECKPOINT_TOPIC: names.checkpointTopic,
     KAFKA_TOPIC_PARTITIONS: '4',

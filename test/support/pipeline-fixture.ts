@@ -38,13 +38,17 @@ export function pipelineFixture() {
       return { names, kinesis };
     },
     enricher(names: Names, extraEnv: Record<string, string> = {}): RunningCli {
-      const cli = runCli(['run'], enricherEnv(names, extraEnv));
+      return this.sarwatch(['run'], enricherEnv(names, extraEnv));
+    },
+    /** `sarwatch <args>` as a process of this test's, stopped after it. */
+    sarwatch(args: string[], env: Record<string, string>): RunningCli {
+      const cli = runCli(args, env);
       processes.push(cli);
-      // A failed test shows what the enricher said: the last lines are usually the reason.
+      // A failed test shows what the process said: the last lines are usually the reason.
       onTestFailed(() => {
         const lines = cli.output().trimEnd().split('\n');
         console.log(
-          `enricher pid ${cli.child.pid}, last ${Math.min(lines.length, 60)} lines:\n${lines.slice(-60).join('\n')}`,
+          `sarwatch ${args[0]} pid ${cli.child.pid}, last ${Math.min(lines.length, 60)} lines:\n${lines.slice(-60).join('\n')}`,
         );
       });
       return cli;
