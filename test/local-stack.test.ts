@@ -25,7 +25,14 @@ const alive = (pid: number) => {
 
 describe('sarwatch local', () => {
   let local: RunningCli | undefined;
-  afterEach(() => ensureStopped(local));
+  // Ctrl-C first: killed outright, it could not stop the broker, emulator and enricher it started.
+  afterEach(async () => {
+    if (local && local.child.exitCode === null && local.child.signalCode === null) {
+      local.child.kill('SIGINT');
+      await Promise.race([local.exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+    }
+    await ensureStopped(local);
+  });
 
   it('brings up the whole path, publishes enriched events, and Ctrl-C leaves no process behind', async () => {
     const startedAt = Date.now();
@@ -47,6 +54,9 @@ describe('sarwatch local', () => {
     const readyInMs = Date.now() - startedAt;
     expect(local.output()).toContain(`npx sarwatch tail sarwatch.events.v1`);
     expect(local.output()).toContain('EventBridge   rule ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+    // The generated traffic creates and publishes applications all the time: the rule pack fires within seconds.
+    await waitForOutput(local, 'ALERT ', 60_000);
+    expect(local.output()).toMatch(/ALERT (LOW|MEDIUM|HIGH|CRITICAL) [^\n]+: [^\n]+ \[\d{12} [a-z0-9-]+\]/);
 
     local.child.kill('SIGINT');
     const { code } = await local.exited;

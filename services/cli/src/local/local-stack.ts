@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RuleState } from '@sarwatch/core';
+import { ALERTS_TOPIC_V1, AlertSchema, type RuleState } from '@sarwatch/core';
 import {
   defaultCacheDir,
   defaultChildProcesses,
@@ -34,6 +34,7 @@ export interface LocalStackOptions {
 
 const EVENTS_TOPIC = 'sarwatch.events.v1';
 const DLQ_TOPIC = 'sarwatch.dlq.v1';
+const ALERTS_TOPIC = ALERTS_TOPIC_V1;
 const REPORT_EVERY_MS = 10_000;
 
 /**
@@ -66,7 +67,7 @@ export async function runLocalStack(
     await ensureStream({ client, streamName: options.streamName, shardCount: options.shards, log });
 
     enricher = startEnricher(options, kinesis.endpoint, brokers);
-    const counts = { events: 0, deadLetters: 0, firstEventAfterMs: 0 };
+    const counts: Counts = { events: 0, deadLetters: 0, alerts: 0, firstEventAfterMs: 0 };
     stopFollowing = await followUntilReady(brokers, counts, startedAt, log, stop);
 
     const generator = createEventGenerator({
@@ -130,9 +131,16 @@ function startEnricher(options: LocalStackOptions, kinesisEndpoint: string, brok
   return child;
 }
 
+interface Counts {
+  events: number;
+  deadLetters: number;
+  alerts: number;
+  firstEventAfterMs: number;
+}
+
 async function followUntilReady(
   brokers: string,
-  counts: { events: number; deadLetters: number; firstEventAfterMs: number },
+  counts: Counts,
   startedAt: number,
   log: Logger,
   stop: AbortSignal,
@@ -142,11 +150,14 @@ async function followUntilReady(
     try {
       const follower = await followTopics({
         brokers: [brokers],
-        topics: [EVENTS_TOPIC, DLQ_TOPIC],
+        topics: [EVENTS_TOPIC, DLQ_TOPIC, ALERTS_TOPIC],
         fromBeginning: true,
-        onMessage: (topic) => {
+        onMessage: (topic, message) => {
           if (topic === DLQ_TOPIC) counts.deadLetters += 1;
-          else if (++counts.events === 1) {
+          else if (topic === ALERTS_TOPIC) {
+            counts.alerts += 1;
+            printAlert(message.value, log);
+          } else if (++counts.events === 1) {
             counts.firstEventAfterMs = Date.now() - startedAt;
             log.info({ seconds: counts.firstEventAfterMs / 1000 }, `first enriched event on ${EVENTS_TOPIC}`);
           }
@@ -161,8 +172,19 @@ async function followUntilReady(
   }
 }
 
+/** One line per alert as it arrives, the way an on-call channel would show it. */
+function printAlert(value: Buffer | null, log: Logger): void {
+  const parsed = AlertSchema.safeParse(JSON.parse(value?.toString('utf8') ?? 'null'));
+  if (!parsed.success) {
+    log.warn({ topic: ALERTS_TOPIC }, 'a message on the alerts topic is not an alert');
+    return;
+  }
+  const alert = parsed.data;
+  log.info({ rule: alert.ruleId }, `ALERT ${alert.severity.toUpperCase()} ${alert.title}: ${alert.summary}`);
+}
+
 async function reportUntilStopped(
-  counts: { events: number; deadLetters: number },
+  counts: Counts,
   bus: Readonly<BusCounts>,
   log: Logger,
   stop: AbortSignal,
@@ -176,6 +198,7 @@ async function reportUntilStopped(
       {
         enriched: counts.events,
         deadLettered: counts.deadLetters,
+        alerts: counts.alerts,
         eventsPerSecond: rate,
         eventBridge: {
           delivered: bus.delivered,
@@ -202,13 +225,15 @@ function printWhereThingsRun(
     '',
     'sarwatch local is running',
     `  Kinesis API   ${kinesis}   stream ${options.streamName} (${options.shards} shards)`,
-    `  Kafka         ${brokers}   topics ${EVENTS_TOPIC}, ${DLQ_TOPIC}, sarwatch.checkpoints.v1`,
+    `  Kafka         ${brokers}   topics ${EVENTS_TOPIC}, ${ALERTS_TOPIC}, ${DLQ_TOPIC}, sarwatch.checkpoints.v1`,
+    `  alerts        the SAR rule pack (infra/alerts/sar-rules.json); each alert is printed as it arrives`,
     `  enricher      sarwatch run, pid ${enricherPid ?? '?'}; metrics http://127.0.0.1:${process.env.METRICS_PORT ?? 9464}/metrics`,
     `  EventBridge   rule ${options.ruleState}, pattern infra/eventbridge/sar-cloudtrail-pattern.json, key $.account`,
     `  feeder        ${options.rate} calls/s (${LOCAL_OTHER_SERVICE_RATIO * 100}% to other services), about ${Math.round(options.malformedRatio * 100)}% malformed on purpose`,
     '',
     'Watch the topics (any Kafka client works):',
     `  npx sarwatch tail ${EVENTS_TOPIC}`,
+    `  npx sarwatch tail ${ALERTS_TOPIC}`,
     `  npx sarwatch tail ${DLQ_TOPIC} --headers`,
     `  kcat -b ${brokers} -t ${EVENTS_TOPIC} -C -o beginning`,
     '',
