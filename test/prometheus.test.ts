@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { generateEvents, putAll } from './support/kinesis-fixture.js';
 import { Load } from './support/load.js';
 import { pipelineFixture, settle } from './support/pipeline-fixture.js';
 import { TEST_PORTS } from './support/ports.js';
 import { type PrometheusServer, startPrometheus } from './support/prometheus-server.js';
+import { WebhookServer } from './support/webhook-server.js';
 
 const ALERT_RULES = fileURLToPath(new URL('../infra/prometheus/alerts.yml', import.meta.url));
 const DASHBOARD = JSON.parse(
@@ -25,7 +26,11 @@ interface QueryAnswer {
 }
 
 let prometheus: PrometheusServer | undefined;
-afterAll(() => prometheus?.stop());
+let webhook: WebhookServer | undefined;
+afterAll(async () => {
+  await prometheus?.stop();
+  await webhook?.stop();
+});
 
 const query = async (expr: string): Promise<QueryAnswer> =>
   (
@@ -41,12 +46,28 @@ describe('on a real Prometheus', () => {
     expect(ruleExpressions.length).toBeGreaterThanOrEqual(8);
   });
 
-  it('scrapes a running enricher, and every dashboard query and alert expression parses and has data', async () => {
-    const metrics = `127.0.0.1:${TEST_PORTS.scrapedMetrics}`;
-    prometheus = await startPrometheus(TEST_PORTS.prometheus, [metrics], [ALERT_RULES]);
+  it('scrapes a running enricher and notifier, and every dashboard query and alert expression parses and has data', async () => {
+    prometheus = await startPrometheus(
+      TEST_PORTS.prometheus,
+      {
+        sarwatch: [`127.0.0.1:${TEST_PORTS.scrapedMetrics}`],
+        'sarwatch-notifier': [`127.0.0.1:${TEST_PORTS.scrapedNotifierMetrics}`],
+      },
+      [ALERT_RULES],
+    );
     const { names, kinesis } = await fixture.stream('prometheus', 2);
     fixture.enricher(names, { METRICS_PORT: String(TEST_PORTS.scrapedMetrics) });
-    const topics = await fixture.collect([names.eventsTopic, names.dlqTopic]);
+    const topics = await fixture.collect([names.eventsTopic, names.dlqTopic, names.alertsTopic]);
+    webhook = await WebhookServer.start(() => ({ status: 200 }));
+    fixture.sarwatch(['notify'], {
+      KAFKA_BROKERS: inject('kafkaBrokers'),
+      KAFKA_ALERTS_TOPIC: names.alertsTopic,
+      KAFKA_NOTIFIER_DLQ_TOPIC: `${names.stream}.notifier-dlq`,
+      NOTIFIER_GROUP_ID: `${names.stream}.notifier`,
+      NOTIFIER_START_FROM: 'earliest',
+      WEBHOOK_URL: webhook.url,
+      METRICS_PORT: String(TEST_PORTS.scrapedNotifierMetrics),
+    });
 
     const load = new Load(kinesis, names.stream, 100, 84);
     // Faults go in once Prometheus has seen the enricher at work, so its counters rise between two scrapes.
@@ -95,7 +116,10 @@ describe('on a real Prometheus', () => {
 
     const firing = await query('ALERTS{alertname="SarwatchDeadLetters", alertstate="firing"}');
     expect(firing.data?.result.map(({ metric }) => metric.reason)).toContain('invalid-json');
-    const up = await query('up{job="sarwatch"}');
-    expect(up.data?.result[0]?.value[1]).toBe('1');
+    for (const job of ['sarwatch', 'sarwatch-notifier']) {
+      const up = await query(`up{job="${job}"}`);
+      expect(up.data?.result[0]?.value[1], job).toBe('1');
+    }
+    expect(webhook.accepted().size).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -12,7 +12,8 @@ export const TEST_PORTS = {
   faultKafka: 19492,
   faultKafkaController: 19493,
   faultKinesis: 14571,
-  /** A real Prometheus and the enricher it scrapes. */
+  /** A real Prometheus and the enricher and notifier it scrapes. */
   prometheus: 19090,
   scrapedMetrics: 19464,
+  scrapedNotifierMetrics: 19465,
 } as const;

@@ -12,12 +12,12 @@ export interface PrometheusServer {
 const READY_TIMEOUT_MS = 30_000;
 
 /**
- * Debian's Prometheus (`apt-get install prometheus`), scraping `targets` every second under job "sarwatch" and
- * evaluating `ruleFiles` every second, from a throwaway data directory. Stopped and removed by `stop`.
+ * Debian's Prometheus (`apt-get install prometheus`), scraping each job's targets every second and evaluating
+ * `ruleFiles` every second, from a throwaway data directory. Stopped and removed by `stop`.
  */
 export async function startPrometheus(
   port: number,
-  targets: string[],
+  jobs: Record<string, string[]>,
   ruleFiles: string[],
 ): Promise<PrometheusServer> {
   if (await isPortOpen(port)) throw new Error(`port ${port} is taken; Prometheus needs it free`);
@@ -28,7 +28,10 @@ export async function startPrometheus(
     JSON.stringify({
       global: { scrape_interval: '1s', evaluation_interval: '1s' },
       rule_files: ruleFiles,
-      scrape_configs: [{ job_name: 'sarwatch', static_configs: [{ targets }] }],
+      scrape_configs: Object.entries(jobs).map(([job, targets]) => ({
+        job_name: job,
+        static_configs: [{ targets }],
+      })),
     }),
   );
   const child = spawn(

@@ -42,7 +42,11 @@ export class AlertNotifier {
       this.metrics.attempted(result.outcome, (performance.now() - attemptStart) / 1000);
       if (result.outcome === 'delivered') {
         this.metrics.settled('delivered', alert, attempt);
-        this.log.info({ alertId: alert.alertId, attempts: attempt }, 'alert delivered');
+        // Routine deliveries are for debugging; one that took retries closes the warnings above it.
+        this.log[attempt === 1 ? 'debug' : 'info'](
+          { alertId: alert.alertId, attempts: attempt },
+          'alert delivered',
+        );
         return;
       }
       if (delivery.signal.aborted) throw new Error('stopping before the alert was delivered');
