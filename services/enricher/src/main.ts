@@ -1,14 +1,13 @@
 import { hostname } from 'node:os';
 import { createKafka, ensureTopics } from '@sarwatch/kafka';
 import {
-  Backoff,
   ConfigError,
   createKinesisClient,
   createLogger,
   type Logger,
-  listenForStop,
-  sleep,
+  listenForStopWithDeadline,
   startMetricsServer,
+  untilDone,
 } from '@sarwatch/runtime';
 import { DEFAULT_ALERT_RULES_FILE } from './alerts/alert-rules-file.js';
 import { LiveAlertRules } from './alerts/live-alert-rules.js';
@@ -26,7 +25,6 @@ import { ShardCoordinator } from './pipeline/shard-coordinator.js';
 import { ShardReader } from './pipeline/shard-reader.js';
 
 export const EXIT_OK = 0;
-export const EXIT_FORCED = 1;
 export const EXIT_BAD_CONFIG = 2;
 
 const PROGRESS_EVERY_MS = 30_000;
@@ -45,8 +43,8 @@ export async function runEnricher(env: Readonly<Record<string, string | undefine
     return EXIT_BAD_CONFIG;
   }
   const log = createLogger({ name: 'sarwatch-enricher', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-  const stop = new AbortController();
-  const removeSignalHandlers = handleSignals(log, config.SHUTDOWN_TIMEOUT_MS, stop);
+  // Readers finish the commit in hand and stop; what was not committed is read again by the next holder.
+  const stop = listenForStopWithDeadline(log, config.SHUTDOWN_TIMEOUT_MS, 'finishing the commits in flight');
   try {
     await runPipeline(config, log, stop.signal);
     log.info('stopped cleanly');
@@ -57,7 +55,7 @@ export async function runEnricher(env: Readonly<Record<string, string | undefine
     process.stderr.write(`sarwatch run: ${error.message}\n`);
     return EXIT_BAD_CONFIG;
   } finally {
-    removeSignalHandlers();
+    stop.dispose();
   }
 }
 
@@ -227,35 +225,4 @@ function topicSpecs(config: EnricherConfig) {
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
     },
   ];
-}
-
-/** Start-up steps wait for Kafka to come up rather than crash; only a stop request ends the wait. */
-async function untilDone<T>(what: string, log: Logger, stop: AbortSignal, step: () => Promise<T>) {
-  const backoff = new Backoff({ initialMs: 500, maxMs: 15_000 });
-  while (!stop.aborted) {
-    try {
-      return await step();
-    } catch (error) {
-      const wait = backoff.next();
-      log.warn({ err: error, retryInMs: wait }, `could not ${what}, retrying`);
-      await sleep(wait, stop);
-    }
-  }
-  return undefined;
-}
-
-/**
- * After the first signal, readers finish the commit in hand and stop; past the deadline the process exits
- * without waiting. Either way nothing is lost: what was not committed is read again by the next holder.
- */
-function handleSignals(log: Logger, timeoutMs: number, stop: AbortController) {
-  const signals = listenForStop((signal) => {
-    log.info({ signal, timeoutMs }, 'stopping: finishing the commits in flight');
-    stop.abort();
-    setTimeout(() => {
-      log.error({ timeoutMs }, 'shutdown deadline passed, exiting without a final flush');
-      process.exit(EXIT_FORCED);
-    }, timeoutMs).unref();
-  });
-  return signals.dispose;
 }

@@ -1,4 +1,12 @@
-import { type Alert, AlertEngine, enrich, parseAlertRules, toAlert } from '@sarwatch/core';
+import {
+  type Alert,
+  AlertEngine,
+  type CloudTrailRecord,
+  enrich,
+  parseAlertRules,
+  SAMPLE_EVENTS,
+  toAlert,
+} from '@sarwatch/core';
 import type { Delivery } from '@sarwatch/kafka';
 import { createLogger } from '@sarwatch/runtime';
 import { describe, expect, it } from 'vitest';
@@ -13,26 +21,16 @@ function sampleAlert(): Alert {
     version: 1,
     rules: [
       {
-        id: 'application-deleted',
-        title: 'Application <deleted> & gone',
+        id: 'policy-changed',
+        title: 'Policy <changed> & shared',
         severity: 'high',
-        why: 'Stacks that deploy it can no longer be updated.',
-        match: { eventName: ['DeleteApplication'] },
+        why: 'Other accounts may deploy it now.',
+        match: { eventName: ['PutApplicationPolicy'] },
       },
     ],
   });
   if (!parsed.ok) throw new Error(parsed.errors.join());
-  const event = enrich({
-    eventVersion: '1.09',
-    eventID: 'e-1',
-    eventTime: '2026-11-23T10:00:00Z',
-    eventSource: 'serverlessrepo.amazonaws.com',
-    eventName: 'DeleteApplication',
-    awsRegion: 'us-east-1',
-    userIdentity: { type: 'IAMUser', accountId: '123456789012', arn: 'arn:aws:iam::123456789012:user/ci' },
-    requestParameters: { applicationId: 'arn:aws:serverlessrepo:us-east-1:123456789012:applications/app' },
-    recipientAccountId: '123456789012',
-  });
+  const event = enrich({ ...(SAMPLE_EVENTS[0]?.event.detail as CloudTrailRecord), eventID: 'e-1' });
   const [fired] = new AlertEngine(parsed.rules).evaluate(event, 0).fired;
   if (!fired) throw new Error('the rule did not fire');
   return toAlert(fired, new Date('2026-11-23T10:00:01Z'));
@@ -98,7 +96,7 @@ describe('AlertNotifier', () => {
     const { notifier, deadLettered, settled } = notifierWith(webhook);
     await notifier.notify(sampleAlert(), delivery());
     expect(deadLettered).toEqual([
-      { alertId: 'application-deleted:e-1', reason: 'HTTP 400: invalid_payload', attempts: 1 },
+      { alertId: 'policy-changed:e-1', reason: 'HTTP 400: invalid_payload', attempts: 1 },
     ]);
     expect(settled).toEqual(['dead-lettered']);
   });
@@ -130,12 +128,12 @@ describe('toSlackMessage', () => {
   it('leads with severity, title and summary, escapes Slack markup, and names the rule and events', () => {
     const message = toSlackMessage(sampleAlert());
     expect(message.text).toBe(
-      '[HIGH] Application &lt;deleted&gt; &amp; gone: arn:aws:iam::123456789012:user/ci (IAMUser, workload, API) ' +
-        'DeleteApplication on app [123456789012 us-east-1]',
+      '[HIGH] Policy &lt;changed&gt; &amp; shared: arn:aws:iam::123456789012:user/publisher ' +
+        '(IAMUser, human, API, long-term key) PutApplicationPolicy on thumbnail-generator, now public [123456789012 us-east-1]',
     );
     const rendered = JSON.stringify(message.blocks);
-    expect(rendered).toContain('*[HIGH] Application &lt;deleted&gt; &amp; gone*');
-    expect(rendered).toContain('rule application-deleted · event e-1');
-    expect(JSON.stringify(message)).not.toContain('<deleted>');
+    expect(rendered).toContain('*[HIGH] Policy &lt;changed&gt; &amp; shared*');
+    expect(rendered).toContain('rule policy-changed · event e-1');
+    expect(JSON.stringify(message)).not.toContain('<changed>');
   });
 });

@@ -1,12 +1,10 @@
 import { createKafka, ensureTopics, subscribeToAlerts } from '@sarwatch/kafka';
 import {
-  Backoff,
   ConfigError,
   createLogger,
-  type Logger,
-  listenForStop,
-  sleep,
+  listenForStopWithDeadline,
   startMetricsServer,
+  untilDone,
 } from '@sarwatch/runtime';
 import { AlertNotifier } from './alert-notifier.js';
 import { type NotifierConfig, parseNotifierConfig } from './config.js';
@@ -15,7 +13,6 @@ import { NotifierPrometheusMetrics } from './notifier-metrics.js';
 import { HttpWebhook } from './webhook.js';
 
 export const EXIT_OK = 0;
-export const EXIT_FORCED = 1;
 export const EXIT_BAD_CONFIG = 2;
 
 /** The notifier's composition root. Resolves with the process exit code. */
@@ -29,13 +26,8 @@ export async function runNotifier(env: Readonly<Record<string, string | undefine
     return EXIT_BAD_CONFIG;
   }
   const log = createLogger({ name: 'sarwatch-notifier', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-  const stop = listenForStop((signal) => {
-    log.info({ signal }, 'stopping: settling the alert in hand');
-    setTimeout(() => {
-      log.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown deadline passed, exiting');
-      process.exit(EXIT_FORCED);
-    }, config.SHUTDOWN_TIMEOUT_MS).unref();
-  });
+  // An alert not settled by then is delivered again after the restart: its offset is not committed.
+  const stop = listenForStopWithDeadline(log, config.SHUTDOWN_TIMEOUT_MS, 'settling the alert in hand');
   try {
     const metrics = new NotifierPrometheusMetrics();
     let ready = false;
@@ -74,7 +66,7 @@ export async function runNotifier(env: Readonly<Record<string, string | undefine
       `metrics on http://${server.address}/metrics, /healthz, /readyz`,
     );
     try {
-      const started = await untilStarted(log, stop.signal, async () => {
+      const started = await untilDone('connect to Kafka', log, stop.signal, async () => {
         if (config.KAFKA_CREATE_TOPICS) {
           await ensureTopics(
             kafka,
@@ -90,6 +82,7 @@ export async function runNotifier(env: Readonly<Record<string, string | undefine
         }
         await producer.connect();
         await subscription.start();
+        return true;
       });
       if (!started) return EXIT_OK;
       ready = true;
@@ -106,20 +99,4 @@ export async function runNotifier(env: Readonly<Record<string, string | undefine
   } finally {
     stop.dispose();
   }
-}
-
-/** Waits for Kafka to come up rather than crash; only a stop request ends the wait. */
-async function untilStarted(log: Logger, stop: AbortSignal, start: () => Promise<void>): Promise<boolean> {
-  const backoff = new Backoff({ initialMs: 500, maxMs: 15_000 });
-  while (!stop.aborted) {
-    try {
-      await start();
-      return true;
-    } catch (error) {
-      const retryInMs = backoff.next();
-      log.warn({ err: error, retryInMs }, 'could not connect to Kafka, retrying');
-      await sleep(retryInMs, stop);
-    }
-  }
-  return false;
 }

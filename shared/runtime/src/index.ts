@@ -5,4 +5,11 @@ export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { LoggingConfigSchema } from './logging-config.js';
 export { type MetricsServerOptions, startMetricsServer } from './metrics-server.js';
 export { sleep } from './sleep.js';
-export { EXIT_INTERRUPTED, listenForStop, type StopSignals } from './stop-signals.js';
+export {
+  EXIT_FORCED,
+  EXIT_INTERRUPTED,
+  listenForStop,
+  listenForStopWithDeadline,
+  type StopSignals,
+} from './stop-signals.js';
+export { untilDone } from './until-done.js';

@@ -1,7 +1,13 @@
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AlertRule, type EnrichedEvent, enrich } from '@sarwatch/core';
+import {
+  type AlertRule,
+  type CloudTrailRecord,
+  type EnrichedEvent,
+  enrich,
+  SAMPLE_EVENTS,
+} from '@sarwatch/core';
 import { createLogger } from '@sarwatch/runtime';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_ALERT_RULES_FILE, readAlertRulesFile } from './alert-rules-file.js';
@@ -9,18 +15,9 @@ import { LiveAlertRules } from './live-alert-rules.js';
 
 const log = createLogger({ name: 'test', level: 'silent', format: 'json' });
 
-const deletion = (eventID: string): EnrichedEvent =>
-  enrich({
-    eventVersion: '1.09',
-    eventID,
-    eventTime: '2026-11-23T10:00:00Z',
-    eventSource: 'serverlessrepo.amazonaws.com',
-    eventName: 'DeleteApplication',
-    awsRegion: 'us-east-1',
-    userIdentity: { type: 'IAMUser', accountId: '123456789012', arn: 'arn:aws:iam::123456789012:user/ci' },
-    requestParameters: { applicationId: 'arn:aws:serverlessrepo:us-east-1:123456789012:applications/app' },
-    recipientAccountId: '123456789012',
-  });
+/** A SAR write call: PutApplicationPolicy by an IAM user. */
+const policyChange = (eventID: string): EnrichedEvent =>
+  enrich({ ...(SAMPLE_EVENTS[0]?.event.detail as CloudTrailRecord), eventID });
 
 const rulesFile = (ids: string[]) =>
   JSON.stringify({
@@ -30,7 +27,7 @@ const rulesFile = (ids: string[]) =>
       title: id,
       severity: 'high',
       why: 'test',
-      match: { eventName: ['DeleteApplication'] },
+      match: { eventName: ['PutApplicationPolicy'] },
     })),
   });
 
@@ -46,7 +43,7 @@ class RecordingMetrics {
 }
 
 const firedIds = (rules: LiveAlertRules, eventId: string) =>
-  rules.evaluate(deletion(eventId)).fired.map((alert) => alert.rule.id);
+  rules.evaluate(policyChange(eventId)).fired.map((alert) => alert.rule.id);
 
 describe('LiveAlertRules', () => {
   let dir: string;
