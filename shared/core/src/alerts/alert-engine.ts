@@ -1,3 +1,4 @@
+import type { AlertEvent } from '../contract/alert.js';
 import type { EnrichedEvent, Visibility } from '../contract/enriched-event.js';
 import { valueAt } from '../field-path.js';
 import { type CompiledPattern, compilePattern } from '../pattern/index.js';
@@ -10,8 +11,11 @@ export interface FiredAlert {
   dedupKey: string;
   /** The events that made it fire, oldest first: one, or `threshold.count` of them. */
   eventIds: string[];
-  /** The event that completed the match. */
-  event: EnrichedEvent;
+  /**
+   * The event that completed the match, without `detail`: outcomes are remembered for retries, and the raw record is
+   * the bulk of an event's memory.
+   */
+  event: AlertEvent;
   context: AlertContext;
   firedAtMs: number;
 }
@@ -74,6 +78,7 @@ export class AlertEngine {
     const context: AlertContext = { applicationVisibility: this.applicationVisibility(event) };
     const subject = { ...event, context };
     const outcome: AlertOutcome = { fired: [], suppressed: 0 };
+    let summary: AlertEvent | undefined;
     for (const { rule, pattern } of this.rules) {
       if (!pattern.matches(subject)) continue;
       const eventIds = this.thresholdMet(rule, event, atMs);
@@ -87,7 +92,8 @@ export class AlertEngine {
       }
       fired.delete(dedupKey);
       fired.set(dedupKey, atMs);
-      outcome.fired.push({ rule, dedupKey, eventIds, event, context, firedAtMs: atMs });
+      summary ??= withoutDetail(event);
+      outcome.fired.push({ rule, dedupKey, eventIds, event: summary, context, firedAtMs: atMs });
     }
     this.remember(event.eventId, outcome.fired.length > 0 || outcome.suppressed > 0 ? outcome : NOTHING);
     return outcome;
@@ -167,4 +173,9 @@ export function fieldText(event: unknown, path: string): string {
   if (value === undefined || value === null) return '';
   if (Array.isArray(value)) return value.map(String).join(',');
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+function withoutDetail(event: EnrichedEvent): AlertEvent {
+  const { detail: _detail, ...rest } = event;
+  return rest;
 }

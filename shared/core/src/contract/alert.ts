@@ -4,6 +4,7 @@ import { EnrichedEventSchema, type Identity, SeveritySchema, VisibilitySchema } 
 
 /** The event that completed an alert, without `detail`: subscribers read the record from the events topic. */
 export const AlertEventSchema = EnrichedEventSchema.omit({ detail: true });
+export type AlertEvent = z.infer<typeof AlertEventSchema>;
 
 /** The message on `sarwatch.alerts.v1`, keyed by `dedupKey`. Field names are a contract: add, never rename. */
 export const AlertSchema = z.object({
@@ -30,7 +31,6 @@ export type Alert = z.infer<typeof AlertSchema>;
 export const ALERTS_TOPIC_V1 = 'sarwatch.alerts.v1';
 
 export function toAlert(fired: FiredAlert, firedAt: Date): Alert {
-  const { detail: _detail, ...event } = fired.event;
   const lastEventId = fired.eventIds.at(-1) ?? fired.event.eventId;
   return {
     alertId: `${fired.rule.id}:${lastEventId}`,
@@ -42,7 +42,7 @@ export function toAlert(fired: FiredAlert, firedAt: Date): Alert {
     dedupKey: fired.dedupKey,
     eventIds: fired.eventIds,
     firedAt: firedAt.toISOString(),
-    event,
+    event: fired.event,
     context: fired.context,
   };
 }
@@ -51,7 +51,7 @@ export function toAlert(fired: FiredAlert, firedAt: Date): Alert {
  * `alice (IAMUser, human, console without MFA) PutApplicationPolicy on hello-world, now public
  * [123456789012 us-east-1]`: enough to act on from a phone notification.
  */
-export function summarizeEvent(event: z.infer<typeof AlertEventSchema>): string {
+export function summarizeEvent(event: AlertEvent): string {
   const { identity, operation } = event;
   const target = operation?.applicationName ?? operation?.applicationId ?? null;
   const version = operation?.semanticVersion ? ` version ${operation.semanticVersion}` : '';
