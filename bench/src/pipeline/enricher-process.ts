@@ -1,0 +1,150 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const CLI = fileURLToPath(new URL('../../../services/cli/dist/bin.js', import.meta.url));
+const METRICS_PORT = 29_464;
+/** Tuning of `sarwatch run` that the bench takes from its own environment, to measure other settings. */
+const PASSED_THROUGH = [
+  'MAX_IN_FLIGHT_RECORDS',
+  'KINESIS_MAX_RECORDS_PER_CALL',
+  'KINESIS_IDLE_MIN_MS',
+  'KINESIS_IDLE_MAX_MS',
+  'ALERT_RULES_FILE',
+  'NODE_OPTIONS',
+];
+/** Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every architecture Node runs on. */
+const TICKS_PER_SECOND = 100;
+
+export interface EnricherTopics {
+  stream: string;
+  events: string;
+  alerts: string;
+  deadLetters: string;
+  checkpoints: string;
+}
+
+/**
+ * `sarwatch run` as production runs it, one process, measured from outside: CPU time and memory from /proc, what it
+ * published from its own /metrics. Nothing in the process is instrumented for the bench.
+ */
+export class EnricherUnderBench {
+  private errorLines = 0;
+  private peakRssBytes = 0;
+
+  private constructor(private readonly child: ChildProcess) {
+    let pending = '';
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => {
+      const lines = (pending + text).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) if (/"level":(50|60)/.test(line)) this.errorLines += 1;
+    });
+  }
+
+  /** With `profileDir`, the process writes a V8 CPU profile there when it exits (`node --cpu-prof`). */
+  static start(
+    brokers: string,
+    kinesisEndpoint: string,
+    topics: EnricherTopics,
+    profileDir?: string,
+  ): EnricherUnderBench {
+    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const child = spawn(process.execPath, [...profile, CLI, 'run'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        PATH: process.env.PATH ?? '',
+        KINESIS_STREAM_NAME: topics.stream,
+        KINESIS_ENDPOINT: kinesisEndpoint,
+        KAFKA_BROKERS: brokers,
+        KAFKA_EVENTS_TOPIC: topics.events,
+        KAFKA_ALERTS_TOPIC: topics.alerts,
+        KAFKA_DLQ_TOPIC: topics.deadLetters,
+        KAFKA_CHECKPOINT_TOPIC: topics.checkpoints,
+        KINESIS_START_POSITION: 'TRIM_HORIZON',
+        METRICS_PORT: String(METRICS_PORT),
+        LOG_LEVEL: 'warn',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...Object.fromEntries(
+          PASSED_THROUGH.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+        ),
+      },
+    });
+    return new EnricherUnderBench(child);
+  }
+
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
+  /** Error and fatal log lines so far. */
+  get errors(): number {
+    return this.errorLines;
+  }
+
+  /** User + system CPU seconds the process has used. */
+  cpuSeconds(): number {
+    // Fields after the command name (which may hold spaces, hence the last parenthesis): utime is the 12th, stime 13th.
+    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  }
+
+  /** Resident memory now; also kept as the peak seen by any call. */
+  rssBytes(): number {
+    const rss =
+      Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+    this.peakRssBytes = Math.max(this.peakRssBytes, rss);
+    return rss;
+  }
+
+  /** The kernel's high-water mark of resident memory, which no sampling can miss. */
+  peakRss(): number {
+    const hwm =
+      Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+    return Math.max(hwm, this.peakRssBytes);
+  }
+
+  async ready(): Promise<boolean> {
+    return fetch(`http://127.0.0.1:${METRICS_PORT}/readyz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+  }
+
+  /** Events and dead letters committed so far, by the enricher's own counters. */
+  async committed(): Promise<{ events: number; deadLetters: number; alerts: number }> {
+    const text = await fetch(`http://127.0.0.1:${METRICS_PORT}/metrics`).then(
+      (response) => response.text(),
+      () => '',
+    );
+    const sum = (name: string) =>
+      text
+        .split('\n')
+        .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+        .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    return {
+      events: sum('sarwatch_events_published_total'),
+      deadLetters: sum('sarwatch_dead_letters_total'),
+      alerts: sum('sarwatch_alerts_total'),
+    };
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGTERM');
+    const forced = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(forced);
+  }
+}
+
+export function benchTopics(name: string): EnricherTopics {
+  return {
+    stream: name,
+    events: `${name}.events`,
+    alerts: `${name}.alerts`,
+    deadLetters: `${name}.dlq`,
+    checkpoints: `${name}.checkpoints`,
+  };
+}

@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import type { BenchStack } from './bench-stack.js';
+import { benchTopics, EnricherUnderBench } from './enricher-process.js';
+import { benchRecords, prefill, putAtRate } from './put-events.js';
+
+const POLL_MS = 250;
+const SHARDS = 8;
+
+async function until(
+  what: string,
+  condition: () => Promise<boolean>,
+  timeoutMs: number,
+  onPoll?: () => void,
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    onPoll?.();
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+async function startEnricher(stack: BenchStack, name: string) {
+  const topics = benchTopics(`${name}-${randomUUID().slice(0, 6)}`);
+  await stack.createStream(topics.stream, SHARDS);
+  const enricher = EnricherUnderBench.start(stack.brokers, stack.kinesisEndpoint, topics);
+  return { enricher, topics };
+}
+
+/** Where the measured span of a drain begins. */
+interface FirstCommit {
+  at: number;
+  cpu: number;
+  committed: number;
+  errors: number;
+}
+
+export interface DrainResult {
+  events: number;
+  shards: number;
+  prefillSeconds: number;
+  drainSeconds: number;
+  eventsPerSecond: number;
+  alerts: number;
+  cpuSeconds: number;
+  cpuMicrosPerEvent: number;
+  eventsPerCpuSecond: number;
+  peakRssMiB: number;
+  /** Error log lines and dead letters once events flowed; those of start-up (Kafka still electing) are apart. */
+  errors: number;
+  startupErrorLines: number;
+}
+
+/**
+ * A stream pre-filled with `events` over 8 shards, drained by one enricher into the broker (transactions, acks from
+ * all replicas, the SAR rule pack on). Timed from the first committed event to the last, so start-up is not counted;
+ * CPU is the enricher's own over the same span.
+ */
+export async function drainPrefilledStream(
+  stack: BenchStack,
+  events: number,
+  profileDir?: string,
+): Promise<DrainResult> {
+  const topics = benchTopics(`bench-drain-${randomUUID().slice(0, 6)}`);
+  await stack.createStream(topics.stream, SHARDS);
+  const prefillSeconds = await prefill(stack.kinesis, topics.stream, benchRecords(events, 8));
+  const enricher = EnricherUnderBench.start(stack.brokers, stack.kinesisEndpoint, topics, profileDir);
+  try {
+    let first: FirstCommit | null = null;
+    let committed = { events: 0, deadLetters: 0, alerts: 0 };
+    await until(
+      `${events} events committed`,
+      async () => {
+        committed = await enricher.committed();
+        const total = committed.events + committed.deadLetters;
+        if (first === null && total > 0) {
+          first = {
+            at: performance.now(),
+            cpu: enricher.cpuSeconds(),
+            committed: total,
+            errors: enricher.errors,
+          };
+        }
+        return total >= events;
+      },
+      30 * 60_000,
+      () => enricher.rssBytes(),
+    );
+    const start = first as FirstCommit | null;
+    if (!start) throw new Error('unreachable: the loop ends after the first commit');
+    const drainSeconds = (performance.now() - start.at) / 1000;
+    const cpuSeconds = enricher.cpuSeconds() - start.cpu;
+    const counted = events - start.committed;
+    return {
+      events,
+      shards: SHARDS,
+      prefillSeconds: round(prefillSeconds),
+      drainSeconds: round(drainSeconds),
+      eventsPerSecond: Math.round(counted / drainSeconds),
+      alerts: committed.alerts,
+      cpuSeconds: round(cpuSeconds),
+      cpuMicrosPerEvent: round((cpuSeconds * 1e6) / counted),
+      eventsPerCpuSecond: Math.round(counted / cpuSeconds),
+      peakRssMiB: mib(enricher.peakRss()),
+      errors: enricher.errors - start.errors + committed.deadLetters,
+      startupErrorLines: start.errors,
+    };
+  } finally {
+    await enricher.stop();
+  }
+}
+
+export interface LatencyResult {
+  ratePerSecond: number;
+  seconds: number;
+  measured: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  peakRssMiB: number;
+}
+
+/**
+ * A steady `rate` of PutRecords calls into an idle, caught-up enricher; each event's latency runs from its
+ * PutRecords call to the moment a read_committed consumer of the events topic receives it. The first seconds
+ * (connections, JIT) are left out.
+ */
+export async function latencyAtSteadyRate(
+  stack: BenchStack,
+  { rate, seconds, warmUpSeconds }: { rate: number; seconds: number; warmUpSeconds: number },
+): Promise<LatencyResult> {
+  const { enricher, topics } = await startEnricher(stack, 'bench-latency');
+  const kafka = new Kafka({
+    clientId: 'sarwatch-bench',
+    brokers: [stack.brokers],
+    logLevel: logLevel.NOTHING,
+  });
+  const consumer = kafka.consumer({
+    groupId: `sarwatch-bench-${randomUUID()}`,
+    readUncommitted: false,
+    maxWaitTimeInMs: 100,
+  });
+  const receivedAt = new Map<string, number>();
+  try {
+    await until('the enricher to be ready', () => enricher.ready(), 120_000);
+    await consumer.connect();
+    await consumer.subscribe({ topic: topics.events, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const at = Date.now();
+        const eventId = JSON.parse(message.value?.toString('utf8') ?? '{}').eventId as string;
+        receivedAt.set(eventId, at);
+      },
+    });
+    const sampler = setInterval(() => enricher.rssBytes(), POLL_MS);
+    const put = await putAtRate(stack.kinesis, topics.stream, {
+      rate,
+      seconds: seconds + warmUpSeconds,
+      seed: 9,
+    });
+    await until(`all ${put.put} events on the topic`, async () => receivedAt.size >= put.put, 120_000);
+    clearInterval(sampler);
+    const warmUpEnds = Math.min(...put.sentAt.values()) + warmUpSeconds * 1000;
+    const latencies = [...put.sentAt]
+      .filter(([, sentAt]) => sentAt >= warmUpEnds)
+      .map(([eventId, sentAt]) => (receivedAt.get(eventId) ?? Number.NaN) - sentAt)
+      .sort((a, b) => a - b);
+    const at = (fraction: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * fraction))] ?? 0;
+    return {
+      ratePerSecond: Math.round(put.put / put.seconds),
+      seconds,
+      measured: latencies.length,
+      p50Ms: at(0.5),
+      p95Ms: at(0.95),
+      p99Ms: at(0.99),
+      maxMs: latencies.at(-1) ?? 0,
+      peakRssMiB: mib(enricher.peakRss()),
+    };
+  } finally {
+    await consumer.disconnect();
+    await enricher.stop();
+  }
+}
+
+export interface OverloadResult {
+  offeredPerSecond: number;
+  achievedPutPerSecond: number;
+  seconds: number;
+  put: number;
+  drainSecondsAfterLoad: number;
+  peakRssMiB: number;
+  errors: number;
+}
+
+/**
+ * `rate` events a second (ten times the latency run's) for `seconds`: the enricher falls behind, reads no faster
+ * than its in-flight budget lets it, and must catch up afterwards without errors and in bounded memory.
+ */
+export async function overload(
+  stack: BenchStack,
+  { rate, seconds }: { rate: number; seconds: number },
+): Promise<OverloadResult> {
+  const { enricher, topics } = await startEnricher(stack, 'bench-overload');
+  try {
+    await until('the enricher to be ready', () => enricher.ready(), 120_000);
+    const sampler = setInterval(() => enricher.rssBytes(), POLL_MS);
+    const put = await putAtRate(stack.kinesis, topics.stream, { rate, seconds, seed: 10, maxInFlight: 16 });
+    const loadEnded = performance.now();
+    let committed = { events: 0, deadLetters: 0, alerts: 0 };
+    await until(
+      `the backlog of ${put.put} events to drain`,
+      async () => {
+        committed = await enricher.committed();
+        return committed.events + committed.deadLetters >= put.put;
+      },
+      30 * 60_000,
+    );
+    const drainSecondsAfterLoad = (performance.now() - loadEnded) / 1000;
+    clearInterval(sampler);
+    return {
+      offeredPerSecond: rate,
+      achievedPutPerSecond: Math.round(put.put / put.seconds),
+      seconds,
+      put: put.put,
+      drainSecondsAfterLoad: round(drainSecondsAfterLoad),
+      peakRssMiB: mib(enricher.peakRss()),
+      errors: enricher.errors + committed.deadLetters,
+    };
+  } finally {
+    await enricher.stop();
+  }
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+const mib = (bytes: number) => Math.round(bytes / 1024 / 1024);

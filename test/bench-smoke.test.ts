@@ -1,0 +1,34 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const BENCH = fileURLToPath(new URL('../bench/dist/main.js', import.meta.url));
+
+// Not a performance test: no figure is judged here. It keeps `npm run bench` working, with tiny numbers.
+describe('npm run bench --quick', () => {
+  it('runs every part against its own broker and emulator and writes every figure', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sarwatch-bench-smoke-'));
+    try {
+      const output = join(dir, 'latest.json');
+      const run = spawnSync(process.execPath, [BENCH, '--quick', '--output', output], {
+        encoding: 'utf8',
+        timeout: 240_000,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+      });
+      expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+      const results = JSON.parse(await readFile(output, 'utf8'));
+      expect(results.mode).toBe('quick');
+      expect(results.corePath.corePathPerSecond).toBeGreaterThan(0);
+      expect(results.endToEnd).toMatchObject({ events: 5_000, errors: 0 });
+      expect(results.endToEnd.cpuMicrosPerEvent).toBeGreaterThan(0);
+      expect(results.latency.measured).toBeGreaterThan(0);
+      expect(results.overload).toMatchObject({ put: 10_000, errors: 0 });
+      expect(run.stdout).toContain('p99');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
