@@ -22,10 +22,10 @@ describe('npm run bench --quick', () => {
       const results = JSON.parse(await readFile(output, 'utf8'));
       expect(results.mode).toBe('quick');
       expect(results.corePath.corePathPerSecond).toBeGreaterThan(0);
-      expect(results.endToEnd).toMatchObject({ events: 5_000, errors: 0 });
+      expect(results.endToEnd).toMatchObject({ events: 5_000, deadLetters: 0 });
       expect(results.endToEnd.cpuMicrosPerEvent).toBeGreaterThan(0);
       expect(results.latency.measured).toBeGreaterThan(0);
-      expect(results.overload).toMatchObject({ put: 10_000, errors: 0 });
+      expect(results.overload).toMatchObject({ put: 10_000, deadLetters: 0 });
       expect(run.stdout).toContain('p99');
     } finally {
       await rm(dir, { recursive: true, force: true });

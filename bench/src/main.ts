@@ -152,9 +152,10 @@ if (results.endToEnd) {
       `  peak RSS   target <= ${TARGETS.rssMiB} MiB`,
       `${e.peakRssMiB} MiB ${verdict(e.peakRssMiB <= TARGETS.rssMiB)}`,
     ],
+    ['  dead letters', String(e.deadLetters)],
     [
-      '  errors and dead letters while draining',
-      `${e.errors} (and ${e.startupErrorLines} error lines at start-up)`,
+      '  error log lines while draining (at start-up)',
+      `${e.errorLines} (${e.startupErrorLines})${describeErrors(e.errorMessages)}`,
     ],
     ['', ''],
   );
@@ -187,7 +188,8 @@ if (results.overload) {
       `  peak RSS   target <= ${TARGETS.rssMiB} MiB`,
       `${o.peakRssMiB} MiB ${verdict(o.peakRssMiB <= TARGETS.rssMiB)}`,
     ],
-    ['  errors and dead letters', String(o.errors)],
+    ['  dead letters', String(o.deadLetters)],
+    ['  error log lines', `${o.errorLines}${describeErrors(o.errorMessages)}`],
   );
 }
 
@@ -196,6 +198,10 @@ process.stdout.write(
   `\nsarwatch bench (${results.mode}), ${results.machine.node}, ${results.machine.cpus} × ${results.machine.cpu}\n\n`,
 );
 for (const [name, value] of rows) process.stdout.write(`  ${name.padEnd(width)}  ${value}\n`);
+
+function describeErrors(messages: string[]): string {
+  return messages.length === 0 ? '' : `: ${messages.join('; ')}`;
+}
 
 function corePathRows(title: string, result: CorePathResult): [string, string][] {
   const { bytes } = result;

@@ -30,6 +30,7 @@ export interface EnricherTopics {
  */
 export class EnricherUnderBench {
   private errorLines = 0;
+  private readonly errorKinds = new Set<string>();
   private peakRssBytes = 0;
 
   private constructor(private readonly child: ChildProcess) {
@@ -37,7 +38,12 @@ export class EnricherUnderBench {
     child.stdout?.setEncoding('utf8').on('data', (text: string) => {
       const lines = (pending + text).split('\n');
       pending = lines.pop() ?? '';
-      for (const line of lines) if (/"level":(50|60)/.test(line)) this.errorLines += 1;
+      for (const line of lines) {
+        if (!/"level":(50|60)/.test(line)) continue;
+        this.errorLines += 1;
+        const message = /"msg":"([^"]{0,120})/.exec(line)?.[1];
+        if (message && this.errorKinds.size < 10) this.errorKinds.add(message);
+      }
     });
   }
 
@@ -79,6 +85,11 @@ export class EnricherUnderBench {
   /** Error and fatal log lines so far. */
   get errors(): number {
     return this.errorLines;
+  }
+
+  /** The first few different messages of those lines, to tell what they were. */
+  get errorMessages(): string[] {
+    return [...this.errorKinds];
   }
 
   /** User + system CPU seconds the process has used. */

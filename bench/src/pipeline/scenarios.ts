@@ -47,9 +47,11 @@ export interface DrainResult {
   cpuMicrosPerEvent: number;
   eventsPerCpuSecond: number;
   peakRssMiB: number;
-  /** Error log lines and dead letters once events flowed; those of start-up (Kafka still electing) are apart. */
-  errors: number;
+  deadLetters: number;
+  /** Error log lines once events flowed; those of start-up (Kafka still electing coordinators) are apart. */
+  errorLines: number;
   startupErrorLines: number;
+  errorMessages: string[];
 }
 
 /**
@@ -103,8 +105,10 @@ export async function drainPrefilledStream(
       cpuMicrosPerEvent: round((cpuSeconds * 1e6) / counted),
       eventsPerCpuSecond: Math.round(counted / cpuSeconds),
       peakRssMiB: mib(enricher.peakRss()),
-      errors: enricher.errors - start.errors + committed.deadLetters,
+      deadLetters: committed.deadLetters,
+      errorLines: enricher.errors - start.errors,
       startupErrorLines: start.errors,
+      errorMessages: enricher.errorMessages,
     };
   } finally {
     await enricher.stop();
@@ -192,7 +196,9 @@ export interface OverloadResult {
   put: number;
   drainSecondsAfterLoad: number;
   peakRssMiB: number;
-  errors: number;
+  deadLetters: number;
+  errorLines: number;
+  errorMessages: string[];
 }
 
 /**
@@ -227,7 +233,9 @@ export async function overload(
       put: put.put,
       drainSecondsAfterLoad: round(drainSecondsAfterLoad),
       peakRssMiB: mib(enricher.peakRss()),
-      errors: enricher.errors + committed.deadLetters,
+      deadLetters: committed.deadLetters,
+      errorLines: enricher.errors,
+      errorMessages: enricher.errorMessages,
     };
   } finally {
     await enricher.stop();
