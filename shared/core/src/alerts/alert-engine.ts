@@ -84,19 +84,27 @@ export class AlertEngine {
       const eventIds = this.thresholdMet(rule, event, atMs);
       if (eventIds === null) continue;
       const dedupKey = `${rule.id}|${rule.dedupBy.map((path) => fieldText(event, path)).join('|')}`;
-      const fired = bounded(this.lastFired, rule.id);
-      const last = fired.get(dedupKey);
-      if (last !== undefined && atMs - last < rule.suppressSeconds * 1000) {
+      if (this.suppressed(rule, dedupKey, atMs)) {
         outcome.suppressed += 1;
         continue;
       }
-      fired.delete(dedupKey);
-      fired.set(dedupKey, atMs);
       summary ??= withoutDetail(event);
       outcome.fired.push({ rule, dedupKey, eventIds, event: summary, context, firedAtMs: atMs });
     }
     this.remember(event.eventId, outcome.fired.length > 0 || outcome.suppressed > 0 ? outcome : NOTHING);
     return outcome;
+  }
+
+  /** Whether the key fired within the rule's suppression window; if not, it fires now and the window starts. */
+  private suppressed(rule: AlertRule, dedupKey: string, atMs: number): boolean {
+    // Without a window there is nothing to remember: keys like `rule|eventId` would only fill the map.
+    if (rule.suppressSeconds === 0) return false;
+    const fired = bounded(this.lastFired, rule.id);
+    const last = fired.get(dedupKey);
+    if (last !== undefined && atMs - last < rule.suppressSeconds * 1000) return true;
+    fired.delete(dedupKey);
+    fired.set(dedupKey, atMs);
+    return false;
   }
 
   private remember(eventId: string, outcome: AlertOutcome): void {
