@@ -66,24 +66,29 @@ export async function runNotifier(env: Readonly<Record<string, string | undefine
       `metrics on http://${server.address}/metrics, /healthz, /readyz`,
     );
     try {
-      const started = await untilDone('connect to Kafka', log, stop.signal, async () => {
-        if (config.KAFKA_CREATE_TOPICS) {
-          await ensureTopics(
-            kafka,
-            [
-              {
-                topic: config.KAFKA_NOTIFIER_DLQ_TOPIC,
-                numPartitions: 1,
-                replicationFactor: config.KAFKA_REPLICATION_FACTOR,
-              },
-            ],
-            log,
-          );
-        }
-        await producer.connect();
-        await subscription.start();
-        return true;
-      });
+      const started = await untilDone(
+        'connect to Kafka and subscribe to the alerts topic',
+        log,
+        stop.signal,
+        async () => {
+          if (config.KAFKA_CREATE_TOPICS) {
+            await ensureTopics(
+              kafka,
+              [
+                {
+                  topic: config.KAFKA_NOTIFIER_DLQ_TOPIC,
+                  numPartitions: 1,
+                  replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+                },
+              ],
+              log,
+            );
+          }
+          await producer.connect();
+          await subscription.start();
+          return true;
+        },
+      );
       if (!started) return EXIT_OK;
       ready = true;
       log.info('delivering alerts');

@@ -76,7 +76,10 @@ export class Subscription<T> {
     );
   }
 
-  /** Resolves once the group is joined and messages flow. */
+  /**
+   * Resolves once connected and subscribed; messages flow as soon as the group is joined. Rejects while the topic does
+   * not exist (topics are never created by a subscriber): call again later. A stopped subscription stays stopped.
+   */
   start(): Promise<void> {
     return this.consumer.start();
   }
