@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { createKafka, ensureTopics } from '@sarwatch/kafka';
 import {
-  ConfigError,
+  configOrReport,
   createKinesisClient,
   createLogger,
   type Logger,
@@ -34,14 +34,8 @@ const PROGRESS_EVERY_MS = 30_000;
  * code; the caller exits with it.
  */
 export async function runEnricher(env: Readonly<Record<string, string | undefined>>): Promise<number> {
-  let config: EnricherConfig;
-  try {
-    config = parseEnricherConfig(env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`sarwatch run: ${error.message}\n`);
-    return EXIT_BAD_CONFIG;
-  }
+  const config = configOrReport(parseEnricherConfig, env, 'sarwatch run');
+  if (config === null) return EXIT_BAD_CONFIG;
   const log = createLogger({ name: 'sarwatch-enricher', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   // Readers finish the commit in hand and stop; what was not committed is read again by the next holder.
   const stop = listenForStopWithDeadline(log, config.SHUTDOWN_TIMEOUT_MS, 'finishing the commits in flight');

@@ -1,13 +1,13 @@
 import { createKafka, ensureTopics, subscribeToAlerts } from '@sarwatch/kafka';
 import {
-  ConfigError,
+  configOrReport,
   createLogger,
   listenForStopWithDeadline,
   startMetricsServer,
   untilDone,
 } from '@sarwatch/runtime';
 import { AlertNotifier } from './alert-notifier.js';
-import { type NotifierConfig, parseNotifierConfig } from './config.js';
+import { parseNotifierConfig } from './config.js';
 import { KafkaUndeliverableAlerts } from './kafka-undeliverable-alerts.js';
 import { NotifierPrometheusMetrics } from './notifier-metrics.js';
 import { HttpWebhook } from './webhook.js';
@@ -17,14 +17,8 @@ export const EXIT_BAD_CONFIG = 2;
 
 /** The notifier's composition root. Resolves with the process exit code. */
 export async function runNotifier(env: Readonly<Record<string, string | undefined>>): Promise<number> {
-  let config: NotifierConfig;
-  try {
-    config = parseNotifierConfig(env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`sarwatch notify: ${error.message}\n`);
-    return EXIT_BAD_CONFIG;
-  }
+  const config = configOrReport(parseNotifierConfig, env, 'sarwatch notify');
+  if (config === null) return EXIT_BAD_CONFIG;
   const log = createLogger({ name: 'sarwatch-notifier', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   // An alert not settled by then is delivered again after the restart: its offset is not committed.
   const stop = listenForStopWithDeadline(log, config.SHUTDOWN_TIMEOUT_MS, 'settling the alert in hand');

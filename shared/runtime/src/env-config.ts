@@ -34,3 +34,21 @@ export function parseEnvironment<Schema extends z.ZodType>(
 /** A whole number variable from 1 to `max`, `fallback` when unset. */
 export const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(1).max(max).default(fallback);
+
+/**
+ * A service's configuration from the environment, or null once every problem has been written to stderr under the
+ * command's name (the caller then exits 2). Anything but a ConfigError is a bug and is thrown.
+ */
+export function configOrReport<Config>(
+  parse: (env: Readonly<Record<string, string | undefined>>) => Config,
+  env: Readonly<Record<string, string | undefined>>,
+  command: string,
+): Config | null {
+  try {
+    return parse(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${command}: ${error.message}\n`);
+    return null;
+  }
+}
