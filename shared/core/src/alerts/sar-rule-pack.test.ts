@@ -1,80 +1,19 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadFixture } from '../../test-support/load-fixture.js';
-import type { CloudTrailRecord } from '../cloudtrail/record.js';
-import type { EnrichedEvent } from '../contract/enriched-event.js';
-import { enrich } from '../enrich.js';
+import {
+  aliceIdentity,
+  at,
+  consoleSession,
+  denial,
+  docs,
+  eventFrom,
+  firedIds,
+  packFile,
+  packRules,
+  refused,
+  type Scenario,
+  series,
+} from '../../test-support/sar-rule-pack.js';
 import { SAR_EVENT_SOURCE } from '../operation/classify-sar-operation.js';
-import { AlertEngine } from './alert-engine.js';
-import { type AlertRule, parseAlertRules } from './alert-rules.js';
-
-// The file operators deploy, not a copy: a broken pack fails here before it reaches an enricher.
-const packText = readFileSync(new URL('../../../../infra/alerts/sar-rules.json', import.meta.url), 'utf8');
-const packFile: Record<string, unknown> = JSON.parse(packText);
-const docs = readFileSync(new URL('../../../../docs/alerts.md', import.meta.url), 'utf8');
-
-/** The pack's rules, or with other parameters as an operator would set them. */
-function packRules(parameters?: Record<string, string[]>): AlertRule[] {
-  const parsed = parseAlertRules(parameters ? { ...packFile, parameters } : packFile);
-  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-  return parsed.rules;
-}
-
-let sequence = 0;
-
-/** Every event gets its own id: the engine answers an id it has seen with its first outcome. */
-function eventFrom(fixture: string, overrides: Partial<CloudTrailRecord> = {}): EnrichedEvent {
-  sequence += 1;
-  const record = loadFixture(`cloudtrail/${fixture}`).record as CloudTrailRecord;
-  return enrich({ ...record, eventID: `sar-pack-${sequence}`, ...overrides });
-}
-
-const refused = { errorCode: 'AccessDenied', errorMessage: 'not authorized', responseElements: null };
-
-const BOB_ROLE = 'arn:aws:iam::123456789012:role/developer';
-const ALICE = 'arn:aws:iam::123456789012:user/Alice';
-
-/** A refused PutApplicationPolicy; by default from bob's session of the developer role. */
-function denial(overrides: Partial<CloudTrailRecord> = {}): EnrichedEvent {
-  return eventFrom('edge/access-denied.json', overrides);
-}
-
-const aliceIdentity = { type: 'IAMUser', arn: ALICE, accountId: '123456789012', userName: 'Alice' };
-
-const consoleSession = loadFixture('cloudtrail/edge/iam-user-console-session.json')
-  .record as CloudTrailRecord;
-
-interface Timed {
-  event: EnrichedEvent;
-  atMs: number;
-}
-
-/** `count` events made by `make`, `spacingMs` apart from `startMs`. */
-function series(count: number, make: () => EnrichedEvent, spacingMs: number, startMs = 0): Timed[] {
-  return Array.from({ length: count }, (_, index) => ({ event: make(), atMs: startMs + index * spacingMs }));
-}
-
-interface Scenario {
-  name: string;
-  /** What the engine sees first, in order. */
-  before?: readonly Timed[];
-  event: EnrichedEvent;
-  /** When the event arrives; a second after the last event before it unless given. */
-  atMs?: number;
-  /** The pack with these parameters instead of the file's, as an operator would edit them. */
-  parameters?: Record<string, string[]>;
-}
-
-/** Which rules the scenario's last event fires, on a fresh engine that saw only the scenario. */
-function firedIds(scenario: Scenario): string[] {
-  const engine = new AlertEngine(packRules(scenario.parameters));
-  const before = scenario.before ?? [];
-  for (const { event, atMs } of before) engine.evaluate(event, atMs);
-  const atMs = scenario.atMs ?? (before.at(-1)?.atMs ?? 0) + 1_000;
-  return engine.evaluate(scenario.event, atMs).fired.map((alert) => alert.rule.id);
-}
-
-const at = (atMs: number, event: EnrichedEvent): Timed => ({ event, atMs });
 
 /** For every rule of the pack: events that fire it, and near-misses that must not. */
 const table: Record<string, { fires: Scenario[]; misses: Scenario[] }> = {
@@ -443,82 +382,5 @@ describe('the SAR rule pack (infra/alerts/sar-rules.json)', () => {
     for (const rule of rules) {
       expect(docs).toMatch(new RegExp(`\\|\\s*\`${rule.id}\`\\s*\\|\\s*${rule.severity}\\s*\\|`));
     }
-  });
-});
-
-describe('access-denied-burst, end to end', () => {
-  it('fires once per five denials of a principal in five minutes, then stays quiet for an hour', () => {
-    const engine = new AlertEngine(packRules());
-    const evaluate = (event: EnrichedEvent, atMs: number) => engine.evaluate(event, atMs);
-    const burstAlerts = (outcome: ReturnType<typeof evaluate>) =>
-      outcome.fired.filter((alert) => alert.rule.id === 'access-denied-burst');
-
-    const first = series(5, denial, 10_000);
-    const outcomes = first.map(({ event, atMs }) => evaluate(event, atMs));
-    expect(outcomes.slice(0, 4).flatMap(burstAlerts)).toEqual([]);
-    const [alert] = burstAlerts(outcomes[4] ?? { fired: [], suppressed: 0 });
-    expect(alert?.eventIds).toEqual(first.map(({ event }) => event.eventId));
-    expect(alert?.dedupKey).toBe(`access-denied-burst|${BOB_ROLE}`);
-
-    // The window starts over after an alert, and the next full window falls in the hour of suppression.
-    const second = series(5, denial, 10_000, 60_000).map(({ event, atMs }) => evaluate(event, atMs));
-    expect(second.flatMap(burstAlerts)).toEqual([]);
-    expect(second.map((outcome) => outcome.suppressed)).toEqual([0, 0, 0, 0, 1]);
-
-    // Another principal is another key, suppressed or not.
-    const alice = series(5, () => denial({ userIdentity: aliceIdentity }), 1_000, 120_000);
-    const aliceAlerts = alice.flatMap(({ event, atMs }) => burstAlerts(evaluate(event, atMs)));
-    expect(aliceAlerts.map((fired) => fired.dedupKey)).toEqual([`access-denied-burst|${ALICE}`]);
-
-    // An hour after bob's alert, his next burst pages again.
-    const later = series(5, denial, 1_000, 40_000 + 3_600_000).flatMap(({ event, atMs }) =>
-      burstAlerts(evaluate(event, atMs)),
-    );
-    expect(later).toHaveLength(1);
-  });
-});
-
-describe('new versions and the application visibility the engine has seen', () => {
-  const versionAlerts = (engine: AlertEngine, atMs: number) =>
-    engine.evaluate(eventFrom('sar/create-application-version.json'), atMs).fired;
-
-  it('raises the public-application rule after a public policy for the same application', () => {
-    const engine = new AlertEngine(packRules());
-    const madePublic = engine.evaluate(eventFrom('sar/put-application-policy-public.json'), 0).fired;
-    expect(madePublic.map((alert) => alert.rule.id)).toContain('application-made-public');
-
-    const fired = versionAlerts(engine, 60_000);
-    expect(fired.map((alert) => alert.rule.id)).toEqual(['public-application-version-published']);
-    expect(fired[0]?.rule.severity).toBe('high');
-    expect(fired[0]?.context).toEqual({ applicationVisibility: 'public' });
-  });
-
-  it('raises the ordinary rule when the application is not known to be public', () => {
-    const engine = new AlertEngine(packRules());
-    const fired = versionAlerts(engine, 0);
-    expect(fired.map((alert) => alert.rule.id)).toEqual(['application-version-published']);
-    expect(fired[0]?.context).toEqual({ applicationVisibility: 'unknown' });
-  });
-
-  it('goes back to the ordinary rule once the application is deleted', () => {
-    const engine = new AlertEngine(packRules());
-    engine.evaluate(eventFrom('sar/put-application-policy-public.json'), 0);
-    engine.evaluate(eventFrom('sar/delete-application.json'), 1_000);
-    const fired = versionAlerts(engine, 2_000);
-    expect(fired.map((alert) => alert.rule.id)).toEqual(['application-version-published']);
-  });
-});
-
-describe('suppression of the rules that could flood', () => {
-  it('pages once an hour per principal for console sessions without MFA', () => {
-    const engine = new AlertEngine(packRules());
-    const consoleCall = () => eventFrom('edge/iam-user-console-session.json');
-    const noMfaAlerts = (event: EnrichedEvent, atMs: number) =>
-      engine.evaluate(event, atMs).fired.filter((alert) => alert.rule.id === 'console-without-mfa');
-
-    expect(noMfaAlerts(consoleCall(), 0)).toHaveLength(1);
-    expect(noMfaAlerts(consoleCall(), 3_599_000)).toEqual([]);
-    expect(noMfaAlerts(eventFrom('identity/root.json'), 3_599_500)).toHaveLength(1);
-    expect(noMfaAlerts(consoleCall(), 3_600_000)).toHaveLength(1);
   });
 });
