@@ -195,7 +195,7 @@ if (results.overload) {
 
 const width = Math.max(...rows.map(([name]) => name.length));
 process.stdout.write(
-  `\nsarwatch bench (${results.mode}), ${results.machine.node}, ${results.machine.cpus} × ${results.machine.cpu}\n\n`,
+  `\nsarwatch bench (${results.mode}), ${results.machine.node}, ${results.machine.cpus} × ${results.machine.cpu}\n${quick ? 'quick: tiny sizes to show the bench works; the figures are not measurements\n' : ''}\n`,
 );
 for (const [name, value] of rows) process.stdout.write(`  ${name.padEnd(width)}  ${value}\n`);
 
