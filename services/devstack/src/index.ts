@@ -1,10 +1,12 @@
 export { ChildProcesses, defaultChildProcesses } from './children.js';
 export { DEVSTACK_ERROR_CODES, DevstackError, type DevstackErrorCode, isDevstackError } from './errors.js';
 export { type CommandResult, runCommand } from './exec.js';
-export { type StartKafkaOptions, startKafka } from './kafka.js';
+export { type ScramUser, type StartKafkaOptions, startKafka } from './kafka.js';
+export type { SecureListeners } from './kafka-config.js';
 export {
   type EnsureKafkaDistributionOptions,
   ensureKafkaDistribution,
+  KAFKA_3_VERSION,
   KAFKA_VERSION,
   type KafkaDistribution,
 } from './kafka-distribution.js';
@@ -15,4 +17,10 @@ export { defaultCacheDir, findRepoRoot } from './repo-root.js';
 export { type RunningProcess, terminate } from './running-process.js';
 export { type EnsureStreamOptions, ensureStream } from './stream.js';
 export { isPortOpen } from './tcp.js';
+export {
+  type BrokerKeystore,
+  type CertificateAuthority,
+  createBrokerKeystore,
+  createCertificateAuthority,
+} from './tls-material.js';
 export { type EnsureTopicsOptions, ensureTopics, type TopicSpec } from './topics.js';

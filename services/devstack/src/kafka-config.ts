@@ -1,25 +1,46 @@
 import { randomBytes } from 'node:crypto';
 
+/** Listeners that take TLS and SASL, beside the plaintext one the devstack itself probes and brokers talk on. */
+export interface SecureListeners {
+  /** SASL_SSL with SCRAM-SHA-512; its users are created when the storage is formatted. */
+  scramPort?: number;
+  /**
+   * SASL_SSL with OAUTHBEARER, validating unsecured JWS tokens (Kafka's development validator): the client code path
+   * of Amazon MSK IAM and any OAuth provider, without one.
+   */
+  oauthPort?: number;
+  /** Forces clients on every SASL listener to authenticate again this often (`connections.max.reauth.ms`). */
+  reauthenticateMs?: number;
+  keystore: { file: string; password: string };
+}
+
 export interface BrokerConfigInput {
   port: number;
   controllerPort: number;
   /** Where the broker keeps its partitions and KRaft metadata (Kafka's `log.dirs`). */
   logDir: string;
+  secure?: SecureListeners;
 }
 
 // Java .properties treats a backslash as an escape; only matters for Windows-style paths.
 const escapeValue = (value: string) => value.replaceAll('\\', '\\\\');
 
 /** A single-node KRaft broker that is also its own controller, reachable on 127.0.0.1 only. */
-export function renderServerProperties({ port, controllerPort, logDir }: BrokerConfigInput): string {
+export function renderServerProperties({ port, controllerPort, logDir, secure }: BrokerConfigInput): string {
+  const served = { PLAINTEXT: port, ...(secure && secureListenerPorts(secure)) };
+  const addresses = Object.entries(served).map(
+    ([name, listenerPort]) => `${name}://127.0.0.1:${listenerPort}`,
+  );
   const entries: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': 1,
     'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
-    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
+    listeners: [...addresses, `CONTROLLER://127.0.0.1:${controllerPort}`].join(','),
+    'advertised.listeners': addresses.join(','),
     'controller.listener.names': 'CONTROLLER',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'listener.security.protocol.map':
+      'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SCRAM:SASL_SSL,OAUTH:SASL_SSL',
     'log.dirs': escapeValue(logDir),
     'num.partitions': 1,
     'offsets.topic.replication.factor': 1,
@@ -35,10 +56,34 @@ export function renderServerProperties({ port, controllerPort, logDir }: BrokerC
     // The dead-letter topic carries the original record, and Kinesis records may be up to 10 MB.
     'message.max.bytes': 10_485_760,
     'replica.fetch.max.bytes': 10_485_760,
+    ...(secure && secureListenerProperties(secure)),
   };
   return `${Object.entries(entries)
     .map(([key, value]) => `${key}=${value}`)
     .join('\n')}\n`;
+}
+
+function secureListenerPorts(secure: SecureListeners): Record<string, number> {
+  return {
+    ...(secure.scramPort !== undefined && { SCRAM: secure.scramPort }),
+    ...(secure.oauthPort !== undefined && { OAUTH: secure.oauthPort }),
+  };
+}
+
+function secureListenerProperties(secure: SecureListeners): Record<string, string | number> {
+  return {
+    'ssl.keystore.type': 'PKCS12',
+    'ssl.keystore.location': escapeValue(secure.keystore.file),
+    'ssl.keystore.password': secure.keystore.password,
+    'listener.name.scram.sasl.enabled.mechanisms': 'SCRAM-SHA-512',
+    'listener.name.scram.scram-sha-512.sasl.jaas.config':
+      'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    'listener.name.oauth.sasl.enabled.mechanisms': 'OAUTHBEARER',
+    // With no callback handler configured, the broker validates unsecured JWS tokens: fine for tests only.
+    'listener.name.oauth.oauthbearer.sasl.jaas.config':
+      'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;',
+    ...(secure.reauthenticateMs !== undefined && { 'connections.max.reauth.ms': secure.reauthenticateMs }),
+  };
 }
 
 /** Quiet by default; the KafkaRaftServer INFO lines are the ones that say when the broker started or stopped. */

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { type ChildProcesses, defaultChildProcesses } from './children.js';
 import { DevstackError } from './errors.js';
 import { lastLines, runCommand } from './exec.js';
-import { LOG4J_PROPERTIES, newClusterId, renderServerProperties } from './kafka-config.js';
+import {
+  LOG4J_PROPERTIES,
+  newClusterId,
+  renderServerProperties,
+  type SecureListeners,
+} from './kafka-config.js';
 import { ensureKafkaDistribution } from './kafka-distribution.js';
 import { kafkaAnswers } from './kafka-probe.js';
 import type { DevstackLog } from './log.js';
@@ -31,6 +36,15 @@ export interface StartKafkaOptions {
   readyTimeoutMs?: number;
   /** Who kills the child if this process exits without stop(); defaults to the shared registry. */
   children?: ChildProcesses;
+  /** The Kafka release to run; KAFKA_VERSION unless given. */
+  version?: string;
+  /** TLS and SASL listeners besides the plaintext one, and the SCRAM users to create with a new storage. */
+  secure?: SecureListeners & { scramUsers?: readonly ScramUser[] };
+}
+
+export interface ScramUser {
+  name: string;
+  password: string;
 }
 
 const LOG_TAIL_LINES = 40;
@@ -77,7 +91,12 @@ function describeExit(child: ChildProcess): string {
   return child.signalCode ? `killed by ${child.signalCode}` : `exit code ${child.exitCode}`;
 }
 
-async function formatStorageIfNew(classpath: string, files: BrokerFiles, log: DevstackLog): Promise<void> {
+async function formatStorageIfNew(
+  classpath: string,
+  files: BrokerFiles,
+  scramUsers: readonly ScramUser[],
+  log: DevstackLog,
+): Promise<void> {
   // meta.properties is what `kafka-storage format` writes; its presence means this data dir has a cluster id.
   if (existsSync(join(files.logDir, 'meta.properties'))) return;
   const clusterId = newClusterId();
@@ -92,6 +111,11 @@ async function formatStorageIfNew(classpath: string, files: BrokerFiles, log: De
     clusterId,
     '-c',
     files.serverProperties,
+    // KRaft keeps SCRAM credentials in its metadata log: they are added with the storage, before the first start.
+    ...scramUsers.flatMap(({ name, password }) => [
+      '--add-scram',
+      `SCRAM-SHA-512=[name=${name},password=${password}]`,
+    ]),
   ]);
   if (result.exitCode !== 0) {
     throw new DevstackError(
@@ -131,16 +155,16 @@ export async function startKafka(options: StartKafkaOptions): Promise<RunningPro
     );
   }
 
-  const { libDir } = await ensureKafkaDistribution({ cacheDir, log });
+  const { libDir } = await ensureKafkaDistribution({ cacheDir, log, version: options.version });
   const classpath = join(libDir, '*');
   const files = brokerFiles(dataDir);
   await mkdir(files.logDir, { recursive: true });
   await writeFile(
     files.serverProperties,
-    renderServerProperties({ port, controllerPort, logDir: files.logDir }),
+    renderServerProperties({ port, controllerPort, logDir: files.logDir, secure: options.secure }),
   );
   await writeFile(files.log4jProperties, LOG4J_PROPERTIES);
-  await formatStorageIfNew(classpath, files, log);
+  await formatStorageIfNew(classpath, files, options.secure?.scramUsers ?? [], log);
 
   await appendFile(
     files.brokerLog,
