@@ -8,7 +8,7 @@ import {
   SAMPLE_EVENTS,
   toAlert,
 } from '@sarwatch/core';
-import { createKafka, type InvalidMessage, subscribeToAlerts } from '@sarwatch/kafka';
+import { createKafka, type InvalidMessage, parseKafkaConnection, subscribeToAlerts } from '@sarwatch/kafka';
 import { createLogger } from '@sarwatch/runtime';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 
@@ -38,7 +38,11 @@ function alerts(count: number): Alert[] {
 }
 
 describe('the typed subscriber (@sarwatch/kafka)', () => {
-  const kafka = createKafka({ brokers: [inject('kafkaBrokers')], clientId: 'subscriber-test', log });
+  const kafka = createKafka({
+    connection: parseKafkaConnection({ KAFKA_BROKERS: inject('kafkaBrokers') }),
+    clientId: 'subscriber-test',
+    log,
+  });
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

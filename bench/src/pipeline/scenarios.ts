@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafka, parseKafkaConnection } from '@sarwatch/kafka';
+import { createLogger } from '@sarwatch/runtime';
 import type { BenchStack } from './bench-stack.js';
 import { benchTopics, EnricherUnderBench } from './enricher-process.js';
 import { benchRecords, prefill, putAtRate } from './put-events.js';
@@ -136,10 +137,10 @@ export async function latencyAtSteadyRate(
   { rate, seconds, warmUpSeconds }: { rate: number; seconds: number; warmUpSeconds: number },
 ): Promise<LatencyResult> {
   const { enricher, topics } = await startEnricher(stack, 'bench-latency');
-  const kafka = new Kafka({
+  const kafka = createKafka({
+    connection: parseKafkaConnection({ KAFKA_BROKERS: stack.brokers }),
     clientId: 'sarwatch-bench',
-    brokers: [stack.brokers],
-    logLevel: logLevel.NOTHING,
+    log: createLogger({ name: 'sarwatch-bench', level: 'silent', format: 'json' }),
   });
   const consumer = kafka.consumer({
     groupId: `sarwatch-bench-${randomUUID()}`,

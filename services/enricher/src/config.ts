@@ -1,9 +1,10 @@
-import { KafkaBrokersSchema } from '@sarwatch/kafka';
-import { ConfigError, LoggingConfigSchema, parseEnvironment, positiveInt } from '@sarwatch/runtime';
+import { KafkaConnectionEnvShape, kafkaConnectionProblems } from '@sarwatch/kafka';
+import { LoggingConfigSchema, minNotAboveMax, parseEnvironment, positiveInt } from '@sarwatch/runtime';
 import { z } from 'zod';
 
 /** Every setting of the enricher, read from the environment once, in main. Names are the variable names. */
 export const EnricherConfigSchema = LoggingConfigSchema.extend({
+  ...KafkaConnectionEnvShape,
   KINESIS_STREAM_NAME: z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'must be a Kinesis stream name'),
   KINESIS_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
@@ -13,7 +14,6 @@ export const EnricherConfigSchema = LoggingConfigSchema.extend({
   KINESIS_IDLE_MIN_MS: positiveInt(200, 60_000),
   KINESIS_IDLE_MAX_MS: positiveInt(1_000, 60_000),
   SHARD_DISCOVERY_INTERVAL_MS: positiveInt(30_000),
-  KAFKA_BROKERS: KafkaBrokersSchema,
   KAFKA_CLIENT_ID: z.string().min(1).default('sarwatch-enricher'),
   KAFKA_EVENTS_TOPIC: z.string().min(1).default('sarwatch.events.v1'),
   KAFKA_ALERTS_TOPIC: z.string().min(1).default('sarwatch.alerts.v1'),
@@ -64,11 +64,8 @@ export type EnricherConfig = z.infer<typeof EnricherConfigSchema>;
 
 /** Parses the whole environment at once so the operator sees every problem in one message. */
 export function parseEnricherConfig(env: Readonly<Record<string, string | undefined>>): EnricherConfig {
-  const config = parseEnvironment(EnricherConfigSchema, env);
-  if (config.KINESIS_IDLE_MIN_MS > config.KINESIS_IDLE_MAX_MS) {
-    throw new ConfigError([
-      `KINESIS_IDLE_MIN_MS (${config.KINESIS_IDLE_MIN_MS}) must not exceed KINESIS_IDLE_MAX_MS (${config.KINESIS_IDLE_MAX_MS})`,
-    ]);
-  }
-  return config;
+  return parseEnvironment(EnricherConfigSchema, env, (present) => [
+    ...kafkaConnectionProblems(present),
+    ...minNotAboveMax(EnricherConfigSchema.shape, present, 'KINESIS_IDLE_MIN_MS', 'KINESIS_IDLE_MAX_MS'),
+  ]);
 }

@@ -1,5 +1,13 @@
 import { hostname } from 'node:os';
-import { createKafka, ensureTopics } from '@sarwatch/kafka';
+import {
+  createKafka,
+  describeSecurity,
+  EXIT_KAFKA_ACCESS,
+  ensureTopics,
+  KafkaAccessError,
+  KafkaAccessGuard,
+  kafkaConnection,
+} from '@sarwatch/kafka';
 import {
   configOrReport,
   createKinesisClient,
@@ -39,11 +47,19 @@ export async function runEnricher(env: Readonly<Record<string, string | undefine
   const log = createLogger({ name: 'sarwatch-enricher', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   // Readers finish the commit in hand and stop; what was not committed is read again by the next holder.
   const stop = listenForStopWithDeadline(log, config.SHUTDOWN_TIMEOUT_MS, 'finishing the commits in flight');
+  const connection = kafkaConnection(config);
+  const guard = new KafkaAccessGuard(connection);
   try {
-    await runPipeline(config, log, stop.signal);
+    await runPipeline(config, log, AbortSignal.any([stop.signal, guard.signal]), guard);
+    if (guard.failure) throw guard.failure;
     log.info('stopped cleanly');
     return EXIT_OK;
   } catch (error) {
+    if (error instanceof KafkaAccessError) {
+      log.fatal(error.message);
+      process.stderr.write(`sarwatch run: ${error.message}\n`);
+      return EXIT_KAFKA_ACCESS;
+    }
     if (!isEnricherError(error, 'METRICS_UNAVAILABLE') && !isEnricherError(error, 'ALERT_RULES_INVALID'))
       throw error;
     process.stderr.write(`sarwatch run: ${error.message}\n`);
@@ -53,9 +69,9 @@ export async function runEnricher(env: Readonly<Record<string, string | undefine
   }
 }
 
-async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSignal) {
+async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSignal, guard: KafkaAccessGuard) {
   const owner = config.SARWATCH_INSTANCE_ID ?? `${hostname()}-${process.pid}`;
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, log });
+  const kafka = createKafka({ connection: guard.connection, clientId: config.KAFKA_CLIENT_ID, log });
   const kinesis = createKinesisClient({ region: config.AWS_REGION, endpoint: config.KINESIS_ENDPOINT });
   const source = new KinesisRecordSource(kinesis, config.KINESIS_STREAM_NAME);
   const checkpointLog = new KafkaCheckpointLog(
@@ -64,6 +80,7 @@ async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSigna
       topic: config.KAFKA_CHECKPOINT_TOPIC,
       application: config.SARWATCH_APPLICATION_NAME,
       streamName: config.KINESIS_STREAM_NAME,
+      accessDenied: guard.check,
     },
     log.child({ component: 'checkpoints' }),
   );
@@ -81,6 +98,7 @@ async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSigna
       topic: config.KAFKA_LEASE_TOPIC,
       sessionTimeoutMs: config.OWNERSHIP_SESSION_TIMEOUT_MS,
       heartbeatIntervalMs: config.OWNERSHIP_HEARTBEAT_MS,
+      accessDenied: guard.check,
     },
     log.child({ component: 'ownership' }),
   );
@@ -108,6 +126,7 @@ async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSigna
     {
       stream: config.KINESIS_STREAM_NAME,
       brokers: config.KAFKA_BROKERS,
+      security: describeSecurity(guard.connection),
       eventsTopic: config.KAFKA_EVENTS_TOPIC,
       instance: owner,
     },
@@ -136,12 +155,18 @@ async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSigna
   const reloadRules = () => void alertRules.reload('SIGHUP');
   process.on('SIGHUP', reloadRules);
   try {
-    const started = await untilDone('connect to Kafka and join the group', log, stop, async () => {
-      if (config.KAFKA_CREATE_TOPICS) await ensureTopics(kafka, topicSpecs(config), log);
-      await checkpointLog.start();
-      await ownership.start();
-      return true;
-    });
+    const started = await untilDone(
+      'connect to Kafka and join the group',
+      log,
+      stop,
+      async () => {
+        if (config.KAFKA_CREATE_TOPICS) await ensureTopics(kafka, topicSpecs(config), log);
+        await checkpointLog.start();
+        await ownership.start();
+        return true;
+      },
+      guard.check,
+    );
     if (started === undefined) return;
 
     const readerLog = log.child({ component: 'shard-reader' });
@@ -160,6 +185,7 @@ async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSigna
           budget,
           metrics,
           log: readerLog,
+          accessDenied: guard.check,
           options: {
             startPosition: config.KINESIS_START_POSITION,
             maxRecordsPerCall: config.KINESIS_MAX_RECORDS_PER_CALL,

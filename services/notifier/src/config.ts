@@ -1,10 +1,10 @@
-import { KafkaBrokersSchema } from '@sarwatch/kafka';
-import { ConfigError, LoggingConfigSchema, parseEnvironment, positiveInt } from '@sarwatch/runtime';
+import { KafkaConnectionEnvShape, kafkaConnectionProblems } from '@sarwatch/kafka';
+import { LoggingConfigSchema, minNotAboveMax, parseEnvironment, positiveInt } from '@sarwatch/runtime';
 import { z } from 'zod';
 
 /** Every setting of the notifier, from the environment. Names are the variable names. */
 export const NotifierConfigSchema = LoggingConfigSchema.extend({
-  KAFKA_BROKERS: KafkaBrokersSchema,
+  ...KafkaConnectionEnvShape,
   KAFKA_CLIENT_ID: z.string().min(1).default('sarwatch-notifier'),
   KAFKA_ALERTS_TOPIC: z.string().min(1).default('sarwatch.alerts.v1'),
   /** Alerts the webhook refused for good, or kept failing past NOTIFIER_GIVE_UP_AFTER_MS. */
@@ -35,11 +35,8 @@ export const NotifierConfigSchema = LoggingConfigSchema.extend({
 export type NotifierConfig = z.infer<typeof NotifierConfigSchema>;
 
 export function parseNotifierConfig(env: Readonly<Record<string, string | undefined>>): NotifierConfig {
-  const config = parseEnvironment(NotifierConfigSchema, env);
-  if (config.WEBHOOK_RETRY_MIN_MS > config.WEBHOOK_RETRY_MAX_MS) {
-    throw new ConfigError([
-      `WEBHOOK_RETRY_MIN_MS (${config.WEBHOOK_RETRY_MIN_MS}) must not exceed WEBHOOK_RETRY_MAX_MS (${config.WEBHOOK_RETRY_MAX_MS})`,
-    ]);
-  }
-  return config;
+  return parseEnvironment(NotifierConfigSchema, env, (present) => [
+    ...kafkaConnectionProblems(present),
+    ...minNotAboveMax(NotifierConfigSchema.shape, present, 'WEBHOOK_RETRY_MIN_MS', 'WEBHOOK_RETRY_MAX_MS'),
+  ]);
 }

@@ -1,4 +1,13 @@
-import { createKafka, ensureTopics, subscribeToAlerts } from '@sarwatch/kafka';
+import {
+  createKafka,
+  describeSecurity,
+  EXIT_KAFKA_ACCESS,
+  ensureTopics,
+  KafkaAccessError,
+  KafkaAccessGuard,
+  kafkaConnection,
+  subscribeToAlerts,
+} from '@sarwatch/kafka';
 import {
   configOrReport,
   createLogger,
@@ -22,10 +31,12 @@ export async function runNotifier(env: Readonly<Record<string, string | undefine
   const log = createLogger({ name: 'sarwatch-notifier', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   // An alert not settled by then is delivered again after the restart: its offset is not committed.
   const stop = listenForStopWithDeadline(log, config.SHUTDOWN_TIMEOUT_MS, 'settling the alert in hand');
+  const guard = new KafkaAccessGuard(kafkaConnection(config));
+  const stopped = AbortSignal.any([stop.signal, guard.signal]);
   try {
     const metrics = new NotifierPrometheusMetrics();
     let ready = false;
-    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, log });
+    const kafka = createKafka({ connection: guard.connection, clientId: config.KAFKA_CLIENT_ID, log });
     const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
     const notifier = new AlertNotifier(
       new HttpWebhook(config.WEBHOOK_URL, config.WEBHOOK_TIMEOUT_MS),
@@ -44,6 +55,7 @@ export async function runNotifier(env: Readonly<Record<string, string | undefine
         groupId: config.NOTIFIER_GROUP_ID,
         fromBeginning: config.NOTIFIER_START_FROM === 'earliest',
         handle: (alert, delivery) => notifier.notify(alert, delivery),
+        accessDenied: guard.check,
       },
       log.child({ component: 'subscription' }),
     );
@@ -56,14 +68,19 @@ export async function runNotifier(env: Readonly<Record<string, string | undefine
         subscription.failure ? `the alerts consumer stopped: ${subscription.failure.message}` : null,
     });
     log.info(
-      { webhook: new URL(config.WEBHOOK_URL).origin, topic: config.KAFKA_ALERTS_TOPIC },
+      {
+        webhook: new URL(config.WEBHOOK_URL).origin,
+        topic: config.KAFKA_ALERTS_TOPIC,
+        brokers: config.KAFKA_BROKERS,
+        security: describeSecurity(guard.connection),
+      },
       `metrics on http://${server.address}/metrics, /healthz, /readyz`,
     );
     try {
       const started = await untilDone(
         'connect to Kafka and subscribe to the alerts topic',
         log,
-        stop.signal,
+        stopped,
         async () => {
           if (config.KAFKA_CREATE_TOPICS) {
             await ensureTopics(
@@ -82,19 +99,26 @@ export async function runNotifier(env: Readonly<Record<string, string | undefine
           await subscription.start();
           return true;
         },
+        guard.check,
       );
       if (!started) return EXIT_OK;
       ready = true;
       log.info('delivering alerts');
-      await new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }));
+      await new Promise((resolve) => stopped.addEventListener('abort', resolve, { once: true }));
     } finally {
       ready = false;
       await subscription.stop();
       await producer.disconnect();
       await server.close();
     }
+    if (guard.failure) throw guard.failure;
     log.info('stopped cleanly');
     return EXIT_OK;
+  } catch (error) {
+    if (!(error instanceof KafkaAccessError)) throw error;
+    log.fatal(error.message);
+    process.stderr.write(`sarwatch notify: ${error.message}\n`);
+    return EXIT_KAFKA_ACCESS;
   } finally {
     stop.dispose();
   }

@@ -1,4 +1,18 @@
+export { type AccessCheck, accessCheck, accessFailureReason, KafkaAccessGuard } from './access-failure.js';
 export { KafkaBrokersSchema } from './brokers-config.js';
+export {
+  describeSecurity,
+  type KafkaConnection,
+  type KafkaConnectionEnv,
+  KafkaConnectionEnvShape,
+  type KafkaSasl,
+  kafkaConnection,
+  kafkaConnectionProblems,
+  parseKafkaConnection,
+  SASL_MECHANISMS,
+  type SaslMechanism,
+} from './connection-config.js';
+export { EXIT_KAFKA_ACCESS, KafkaAccessError } from './errors.js';
 export { createKafka } from './kafka-client.js';
 export { ensureTopics, type TopicSpec } from './kafka-topics.js';
 export { ResilientConsumer } from './resilient-consumer.js';

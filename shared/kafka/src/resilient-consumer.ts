@@ -1,12 +1,14 @@
 import type { Logger } from '@sarwatch/runtime';
 import type { Consumer } from 'kafkajs';
+import { type AccessCheck, accessCheck } from './access-failure.js';
 
 const RESTART_DELAY_MS = 5_000;
 
 /**
  * A kafkajs consumer that is started again when kafkajs gives up on it. kafkajs restarts a crashed consumer only
  * after errors it deems retriable, and a broker restart can end one with others; the process would then sit with
- * a dead consumer. `failure` holds the error while the consumer is down, for /healthz.
+ * a dead consumer. `failure` holds the error while the consumer is down, for /healthz. A consumer refused access
+ * (`accessDenied`) is not started again: the same credentials would be refused again.
  */
 export class ResilientConsumer {
   private consumer: Consumer;
@@ -19,6 +21,7 @@ export class ResilientConsumer {
     private readonly run: (consumer: Consumer) => Promise<void>,
     private readonly log: Logger,
     private readonly name: string,
+    private readonly accessDenied: AccessCheck = accessCheck,
   ) {
     this.consumer = this.attach(create());
   }
@@ -37,6 +40,11 @@ export class ResilientConsumer {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart) return;
       this.failure = payload.error;
+      const denied = this.accessDenied(payload.error);
+      if (denied) {
+        this.log.error({ reason: denied.message }, `the ${this.name} was refused access to Kafka`);
+        return;
+      }
       this.log.error({ err: payload.error }, `the ${this.name} stopped; starting it again`);
       this.restartSoon();
     });

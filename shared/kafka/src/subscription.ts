@@ -9,6 +9,7 @@ import {
 import { Backoff, type BackoffOptions, type Logger, sleep } from '@sarwatch/runtime';
 import type { Consumer, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
+import { type AccessCheck, accessCheck } from './access-failure.js';
 import { ResilientConsumer } from './resilient-consumer.js';
 
 /** Where a message came from, and what a handler doing long work needs. */
@@ -48,6 +49,11 @@ export interface SubscriptionOptions<T> {
   /** Where a new group starts: the oldest message kept (true), or only new ones (false, the default). */
   fromBeginning?: boolean;
   retry?: BackoffOptions;
+  /**
+   * Decides which errors mean Kafka refused this client (authentication, TLS, authorization): the consumer is then
+   * not restarted, and a handler failing that way is not retried. By default, those kafkajs and TLS report.
+   */
+  accessDenied?: AccessCheck;
 }
 
 const DEFAULT_RETRY: BackoffOptions = { initialMs: 200, maxMs: 30_000 };
@@ -73,6 +79,7 @@ export class Subscription<T> {
       (consumer) => this.run(consumer),
       log,
       `${options.topic} subscription`,
+      options.accessDenied,
     );
   }
 
@@ -140,6 +147,7 @@ export class Subscription<T> {
       } catch (error) {
         // Not committed: leaving now hands the message to whoever holds the partition next, this member or another.
         if (this.stopping.signal.aborted) throw error;
+        if ((this.options.accessDenied ?? accessCheck)(error)) throw error;
         const retryInMs = backoff.next();
         this.log.warn(
           {

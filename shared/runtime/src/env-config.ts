@@ -7,28 +7,54 @@ export class ConfigError extends Error {
   }
 }
 
+/** Variables whose values an error message must not repeat: passwords, tokens, webhook URLs (their path is a key). */
+const SECRET_NAME = /(PASSWORD|SECRET|TOKEN|WEBHOOK_URL)$/;
+
 /**
  * Parses environment variables against a schema whose keys are the variable names, reporting every problem at
- * once, each by the variable the operator has to fix. Empty variables count as unset.
+ * once, each by the variable the operator has to fix. Empty variables count as unset. `between` finds the problems
+ * that lie between variables; they are listed with the schema's own, even when the schema fails.
  */
 export function parseEnvironment<Schema extends z.ZodType>(
   schema: Schema,
   env: Readonly<Record<string, string | undefined>>,
+  between: (present: Readonly<Record<string, string>>) => string[] = () => [],
 ): z.infer<Schema> {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  const present: Record<string, string> = Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
+    ),
   );
   const result = schema.safeParse(present);
-  if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((issue) => {
-      // A list variable (KAFKA_BROKERS) reports the element's index after the name; the operator sets the name.
-      const name = String(issue.path[0] ?? '(environment)');
-      const value = present[name];
-      if (value === undefined) return `${name}: is required and not set`;
-      return `${name}: ${issue.message} (got ${JSON.stringify(value)})`;
-    }),
-  );
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => {
+        // A list variable (KAFKA_BROKERS) reports the element's index after the name; the operator sets the name.
+        const name = String(issue.path[0] ?? '(environment)');
+        const value = present[name];
+        if (value === undefined) return `${name}: is required and not set`;
+        const got = SECRET_NAME.test(name) ? 'value hidden' : `got ${JSON.stringify(value)}`;
+        return `${name}: ${issue.message} (${got})`;
+      });
+  problems.push(...between(present));
+  if (result.success && problems.length === 0) return result.data;
+  throw new ConfigError(problems);
+}
+
+/**
+ * A problem when the lower bound of a pair exceeds the upper, each read through its own field schema (so unset means
+ * its default); a value the schema refuses is left to the schema to report.
+ */
+export function minNotAboveMax(
+  shape: Readonly<Record<string, z.ZodType>>,
+  present: Readonly<Record<string, string>>,
+  minName: string,
+  maxName: string,
+): string[] {
+  const min = shape[minName]?.safeParse(present[minName]);
+  const max = shape[maxName]?.safeParse(present[maxName]);
+  if (!min?.success || !max?.success || Number(min.data) <= Number(max.data)) return [];
+  return [`${minName} (${min.data}) must not exceed ${maxName} (${max.data})`];
 }
 
 /** A whole number variable from 1 to `max`, `fallback` when unset. */

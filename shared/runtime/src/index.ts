@@ -1,5 +1,5 @@
 export { Backoff, type BackoffOptions } from './backoff.js';
-export { ConfigError, configOrReport, parseEnvironment, positiveInt } from './env-config.js';
+export { ConfigError, configOrReport, minNotAboveMax, parseEnvironment, positiveInt } from './env-config.js';
 export { createKinesisClient, endpointSettings, type KinesisClientOptions } from './kinesis-client.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { LoggingConfigSchema } from './logging-config.js';

@@ -1,13 +1,14 @@
 import { parseArgs } from 'node:util';
 import { type RuleState, RuleStateSchema } from '@sarwatch/core';
-import { createLogger, listenForStop } from '@sarwatch/runtime';
+import { type KafkaConnection, parseKafkaConnection } from '@sarwatch/kafka';
+import { ConfigError, createLogger, listenForStop } from '@sarwatch/runtime';
 import { type Command, EXIT_USAGE } from '../command.js';
 import { runLocalStack } from '../local/local-stack.js';
 
 export const localCommand: Command = {
   name: 'local',
   summary: 'run the whole pipeline on this machine: Kinesis emulator, Kafka, enricher, event feeder',
-  help: `Usage: sarwatch local [--rate N] [--shards N] [--stream NAME] [--kafka-port P] [--kinesis-port P]
+  help: `Usage: sarwatch local [--rate N] [--shards N] [--stream NAME] [--secure] [--kafka-port P] [--kinesis-port P]
 
 Starts a Kinesis API emulator (kinesalite) on 127.0.0.1:4567 and a single-node Kafka in KRaft mode on
 127.0.0.1:9092 (its jars are fetched once from Maven Central with Maven and cached in .cache/), creates the
@@ -17,7 +18,9 @@ EventBridge: each is wrapped as EventBridge wraps it and put through the rule's 
 as the deployed target keys them. Calls to other services are in the mix and never reach it. Ctrl-C stops
 everything it started.
 
-When KAFKA_BROKERS or KINESIS_ENDPOINT is set, that broker or emulator is used instead of starting one.
+When KAFKA_BROKERS or KINESIS_ENDPOINT is set, that broker or emulator is used instead of starting one; the
+other Kafka variables (KAFKA_SSL, KAFKA_SASL_MECHANISM, ...; README.md, "Connecting to your Kafka") say how to
+reach that broker.
 
 Options:
   --rate N            events per second fed into the stream (default 20)
@@ -26,16 +29,26 @@ Options:
   --malformed RATIO   share of malformed records fed, 0 to 1 (default 0.02)
   --rule-state STATE  ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS (default: read-only calls too),
                       ENABLED (write calls only) or DISABLED
+  --secure            the broker started here takes TLS and SCRAM-SHA-512 on port P+2, with a CA and a password
+                      made for this run, and everything connects that way; the settings are printed
   --kafka-port P      port of the broker started here (default 9092; P+1 is its controller)
   --kinesis-port P    port of the emulator started here (default 4567)
 `,
   async run(args) {
     let values: ReturnType<typeof parse>['values'];
     let ruleState: RuleState;
+    let externalKafka: KafkaConnection | undefined;
     try {
       values = parse(args).values;
       ruleState = parseRuleState(values['rule-state']);
+      externalKafka = process.env.KAFKA_BROKERS ? parseKafkaConnection(process.env) : undefined;
+      if (externalKafka && values.secure)
+        throw new Error('--secure starts a broker; KAFKA_BROKERS names one already');
     } catch (error) {
+      if (error instanceof ConfigError) {
+        process.stderr.write(`sarwatch local: ${error.message}\n`);
+        return EXIT_USAGE;
+      }
       process.stderr.write(`sarwatch local: ${(error as Error).message}\n`);
       return EXIT_USAGE;
     }
@@ -72,8 +85,9 @@ Options:
         ruleState,
         kafkaPort: numbers.kafkaPort,
         kinesisPort: numbers.kinesisPort,
-        externalBrokers: process.env.KAFKA_BROKERS || undefined,
+        externalKafka,
         externalKinesis: process.env.KINESIS_ENDPOINT || undefined,
+        secure: values.secure ?? false,
         cliPath: process.argv[1] ?? '',
       },
       log,
@@ -94,6 +108,7 @@ const parse = (args: string[]) =>
       'rule-state': { type: 'string', default: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' },
       'kafka-port': { type: 'string', default: '9092' },
       'kinesis-port': { type: 'string', default: '4567' },
+      secure: { type: 'boolean' },
     },
   });
 

@@ -22,7 +22,8 @@ ${options.description}
 Configuration is read from the environment (see README.md for defaults and meaning):
   ${options.variables.join('\n  ')}
 
-Exit codes: 0 stopped cleanly, 1 shutdown deadline passed, 2 invalid configuration, 130 second signal.
+Exit codes: 0 stopped cleanly, 1 shutdown deadline passed, 2 invalid configuration, 3 Kafka refused access
+(authentication, TLS or authorization; retrying cannot help), 130 second signal.
 `,
     run: (args) => {
       if (args.length > 0) {

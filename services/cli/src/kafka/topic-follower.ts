@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
+import { createKafka, type KafkaConnection } from '@sarwatch/kafka';
+import { createLogger } from '@sarwatch/runtime';
+import type { KafkaMessage } from 'kafkajs';
 
 export interface FollowOptions {
-  brokers: string[];
+  connection: KafkaConnection;
   topics: string[];
   fromBeginning: boolean;
   onMessage: (topic: string, message: KafkaMessage) => void;
@@ -17,12 +19,14 @@ export interface Follower {
  * the offsets of a real subscriber.
  */
 export async function followTopics({
-  brokers,
+  connection,
   topics,
   fromBeginning,
   onMessage,
 }: FollowOptions): Promise<Follower> {
-  const kafka = new Kafka({ clientId: 'sarwatch-cli', brokers, logLevel: logLevel.NOTHING });
+  // Messages are what a follower prints; kafkajs' own lines would mix with them. Failures reach the caller as errors.
+  const log = createLogger({ name: 'sarwatch-cli', level: 'silent', format: 'json' });
+  const kafka = createKafka({ connection, clientId: 'sarwatch-cli', log });
   const groupId = `sarwatch-cli-${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
   await consumer.connect();

@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ALERTS_TOPIC_V1, AlertSchema, type RuleState } from '@sarwatch/core';
 import {
+  createBrokerKeystore,
+  createCertificateAuthority,
   defaultCacheDir,
   defaultChildProcesses,
   ensureStream,
@@ -12,6 +15,7 @@ import {
   terminate,
 } from '@sarwatch/devstack';
 import { type BusCounts, createEventGenerator, KinesisFeeder } from '@sarwatch/feeder';
+import { type KafkaConnection, parseKafkaConnection } from '@sarwatch/kafka';
 import { createKinesisClient, type Logger, sleep } from '@sarwatch/runtime';
 import { LOCAL_OTHER_SERVICE_RATIO, localSarRule } from '../infra/sar-rule.js';
 import { followTopics } from '../kafka/topic-follower.js';
@@ -25,9 +29,15 @@ export interface LocalStackOptions {
   ruleState: RuleState;
   kafkaPort: number;
   kinesisPort: number;
-  /** Set to use a running broker or emulator instead of starting one (KAFKA_BROKERS, KINESIS_ENDPOINT). */
-  externalBrokers: string | undefined;
+  /**
+   * Set to use a running broker instead of starting one: the connection from KAFKA_BROKERS and the other Kafka
+   * variables, which the enricher inherits.
+   */
+  externalKafka: KafkaConnection | undefined;
+  /** Set to use a running emulator instead of starting one (KINESIS_ENDPOINT). */
   externalKinesis: string | undefined;
+  /** Start the broker with a SASL_SSL listener (TLS, SCRAM-SHA-512) and connect everything through it. */
+  secure: boolean;
   /** The `sarwatch` executable, to start the enricher exactly as production does: `sarwatch run`. */
   cliPath: string;
 }
@@ -60,15 +70,18 @@ export async function runLocalStack(
           started.push(emulator);
           return { endpoint: `http://${emulator.address}` };
         });
-    const brokers = options.externalBrokers ?? (await startLocalKafka(options.kafkaPort, log, started));
+    const kafka = options.externalKafka
+      ? { connection: options.externalKafka, env: {} }
+      : await startLocalKafka(options, log, started);
+    const brokers = kafka.connection.brokers.join(',');
     if (stop.aborted) return;
 
     const client = createKinesisClient({ region: 'us-east-1', endpoint: kinesis.endpoint });
     await ensureStream({ client, streamName: options.streamName, shardCount: options.shards, log });
 
-    enricher = startEnricher(options, kinesis.endpoint, brokers);
+    enricher = startEnricher(options, kinesis.endpoint, kafka.env);
     const counts: Counts = { events: 0, deadLetters: 0, alerts: 0, firstEventAfterMs: 0 };
-    stopFollowing = await followUntilReady(brokers, counts, startedAt, log, stop);
+    stopFollowing = await followUntilReady(kafka.connection, counts, startedAt, log, stop);
 
     const generator = createEventGenerator({
       seed: Date.now(),
@@ -82,7 +95,7 @@ export async function runLocalStack(
       log,
     );
     feeding = feeder.run(stop).finally(() => client.destroy());
-    printWhereThingsRun(options, kinesis.endpoint, brokers, enricher.pid);
+    printWhereThingsRun(options, kinesis.endpoint, brokers, kafka.env, enricher.pid);
     await reportUntilStopped(counts, bus.counts, log, stop);
   } finally {
     log.info('stopping the local stack');
@@ -98,30 +111,72 @@ export async function runLocalStack(
   }
 }
 
-async function startLocalKafka(port: number, log: Logger, started: RunningProcess[]): Promise<string> {
+interface LocalKafka {
+  connection: KafkaConnection;
+  /** The Kafka variables the enricher (and a user's `sarwatch tail`) needs to reach it. */
+  env: Record<string, string>;
+}
+
+const LOCAL_SCRAM_USER = 'sarwatch';
+
+async function startLocalKafka(
+  options: LocalStackOptions,
+  log: Logger,
+  started: RunningProcess[],
+): Promise<LocalKafka> {
   // The emulator keeps streams in memory, so checkpoints from an earlier run would point at records that no
   // longer exist: each local run starts with an empty broker.
-  const dataDir = join(defaultCacheDir(), 'local', 'kafka');
+  const localDir = join(defaultCacheDir(), 'local');
+  const dataDir = join(localDir, 'kafka');
   await rm(dataDir, { recursive: true, force: true });
+  const port = options.kafkaPort;
+  const secure = options.secure ? await secureListener(join(localDir, 'tls'), port + 2) : undefined;
   const broker = await startKafka({
     port,
     controllerPort: port + 1,
     dataDir,
     cacheDir: defaultCacheDir(),
     log,
+    ...(secure && { secure: secure.listener }),
   });
   started.push(broker);
-  return broker.address;
+  const env = secure?.env ?? { KAFKA_BROKERS: broker.address };
+  return { connection: parseKafkaConnection(env), env };
 }
 
-function startEnricher(options: LocalStackOptions, kinesisEndpoint: string, brokers: string): ChildProcess {
+/** A fresh CA, broker certificate and SCRAM password for each secure run, kept in the git-ignored cache. */
+async function secureListener(dir: string, scramPort: number) {
+  await rm(dir, { recursive: true, force: true });
+  const ca = await createCertificateAuthority(dir);
+  const keystore = await createBrokerKeystore(dir, ca);
+  const password = randomBytes(18).toString('base64url');
+  const passwordFile = join(dir, 'kafka-password');
+  await writeFile(passwordFile, password, { mode: 0o600 });
+  return {
+    listener: { scramPort, keystore, scramUsers: [{ name: LOCAL_SCRAM_USER, password }] },
+    env: {
+      KAFKA_BROKERS: `127.0.0.1:${scramPort}`,
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: ca.certFile,
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: LOCAL_SCRAM_USER,
+      KAFKA_SASL_PASSWORD_FILE: passwordFile,
+    },
+  };
+}
+
+function startEnricher(
+  options: LocalStackOptions,
+  kinesisEndpoint: string,
+  kafkaEnv: Record<string, string>,
+): ChildProcess {
   const child = spawn(process.execPath, [options.cliPath, 'run'], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
       ...process.env,
       KINESIS_STREAM_NAME: options.streamName,
       KINESIS_ENDPOINT: kinesisEndpoint,
-      KAFKA_BROKERS: brokers,
+      ...kafkaEnv,
       KINESIS_START_POSITION: 'TRIM_HORIZON',
       LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -139,7 +194,7 @@ interface Counts {
 }
 
 async function followUntilReady(
-  brokers: string,
+  connection: KafkaConnection,
   counts: Counts,
   startedAt: number,
   log: Logger,
@@ -149,7 +204,7 @@ async function followUntilReady(
   for (;;) {
     try {
       const follower = await followTopics({
-        brokers: [brokers],
+        connection,
         topics: [EVENTS_TOPIC, DLQ_TOPIC, ALERTS_TOPIC],
         fromBeginning: true,
         onMessage: (topic, message) => {
@@ -219,8 +274,15 @@ function printWhereThingsRun(
   options: LocalStackOptions,
   kinesis: string,
   brokers: string,
+  kafkaEnv: Record<string, string>,
   enricherPid?: number,
 ) {
+  // A secure run needs its settings on the watching commands too; a plain one needs none.
+  const settings = kafkaEnv.KAFKA_SSL
+    ? `${Object.entries(kafkaEnv)
+        .map(([name, value]) => `${name}=${value}`)
+        .join(' ')} `
+    : '';
   const lines = [
     '',
     'sarwatch local is running',
@@ -232,10 +294,12 @@ function printWhereThingsRun(
     `  feeder        ${options.rate} calls/s (${LOCAL_OTHER_SERVICE_RATIO * 100}% to other services), about ${Math.round(options.malformedRatio * 100)}% malformed on purpose`,
     '',
     'Watch the topics (any Kafka client works):',
-    `  npx sarwatch tail ${EVENTS_TOPIC}`,
-    `  npx sarwatch tail ${ALERTS_TOPIC}`,
-    `  npx sarwatch tail ${DLQ_TOPIC} --headers`,
-    `  kcat -b ${brokers} -t ${EVENTS_TOPIC} -C -o beginning`,
+    `  ${settings}npx sarwatch tail ${EVENTS_TOPIC}`,
+    `  ${settings}npx sarwatch tail ${ALERTS_TOPIC}`,
+    `  ${settings}npx sarwatch tail ${DLQ_TOPIC} --headers`,
+    settings
+      ? '  (kcat: only on librdkafka 2.6.1 or later; older ones fail SCRAM against Kafka 4, librdkafka#4895)'
+      : `  kcat -b ${brokers} -t ${EVENTS_TOPIC} -C -o beginning`,
     '',
     'Ctrl-C stops everything started here.',
     '',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ResilientConsumer } from '@sarwatch/kafka';
+import { type AccessCheck, ResilientConsumer } from '@sarwatch/kafka';
 import type { Logger } from '@sarwatch/runtime';
 import type { Consumer, Kafka } from 'kafkajs';
 import { z } from 'zod';
@@ -30,6 +30,8 @@ export interface CheckpointLogOptions {
   topic: string;
   application: string;
   streamName: string;
+  /** Kafka refusing access stops the view for good rather than restarting it. */
+  accessDenied?: AccessCheck;
 }
 
 /**
@@ -67,6 +69,7 @@ export class KafkaCheckpointLog implements CheckpointView {
       (consumer) => this.follow(consumer),
       log,
       'checkpoint view',
+      options.accessDenied,
     );
   }
 

@@ -1,4 +1,4 @@
-import { ResilientConsumer } from '@sarwatch/kafka';
+import { type AccessCheck, ResilientConsumer } from '@sarwatch/kafka';
 import type { Logger } from '@sarwatch/runtime';
 import { AssignerProtocol, type Consumer, type Kafka, type PartitionAssigner } from 'kafkajs';
 import type { ShardOwnership } from '../ports.js';
@@ -11,6 +11,8 @@ export interface KafkaLeaseGroupOptions {
   /** How long a silent member keeps its partitions: the bound on how long a dead instance's shards wait. */
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
+  /** Kafka refusing access stops the member for good rather than restarting it. */
+  accessDenied?: AccessCheck;
 }
 
 /**
@@ -37,6 +39,7 @@ export class KafkaLeaseGroup implements ShardOwnership {
       (consumer) => this.join(consumer),
       log,
       'lease group member',
+      options.accessDenied,
     );
   }
 

@@ -1,3 +1,4 @@
+import { accessCheck } from '@sarwatch/kafka';
 import { createLogger } from '@sarwatch/runtime';
 import { describe, expect, it } from 'vitest';
 import { EnricherError } from '../errors.js';
@@ -120,6 +121,7 @@ function reader(source: RecordSource, leases: ShardLeases, stallTimeoutMs = 5_00
     budget: new InFlightBudget(100),
     metrics,
     log,
+    accessDenied: accessCheck,
     options: {
       startPosition: 'TRIM_HORIZON',
       maxRecordsPerCall: 100,

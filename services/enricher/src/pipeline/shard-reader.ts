@@ -26,6 +26,8 @@ export interface ShardReaderDeps {
   metrics: PipelineMetrics;
   log: Logger;
   options: ShardReaderOptions;
+  /** Whether an error means Kafka refused this instance (authentication, TLS, authorization): no retry helps. */
+  accessDenied: (error: unknown) => unknown;
 }
 
 const RELEASE_WAIT_MS = 2_000;
@@ -102,6 +104,8 @@ export class ShardReader {
           return 'fenced';
         }
         if (stop.aborted) break;
+        // Kafka refused this instance: retrying cannot help, and the guard is stopping the service.
+        if (this.deps.accessDenied(error)) break;
         iterator = null;
         await sleep(await this.recover(error), stop);
       }
