@@ -16,4 +16,9 @@ export const TEST_PORTS = {
   prometheus: 19090,
   scrapedMetrics: 19464,
   scrapedNotifierMetrics: 19465,
+  /** A broker of its own with TLS listeners: SASL_SSL with SCRAM-SHA-512, and SASL_SSL with OAUTHBEARER. */
+  secureKafka: 19592,
+  secureKafkaController: 19593,
+  secureKafkaScram: 19594,
+  secureKafkaOauth: 19595,
 } as const;
