@@ -4,6 +4,16 @@ import { parseNotifierConfig } from './config.js';
 
 const required = { KAFKA_BROKERS: '127.0.0.1:9092', WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X' };
 
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    parseNotifierConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError, and the environment was accepted');
+}
+
 describe('parseNotifierConfig', () => {
   it('fills in the defaults around the two required settings', () => {
     expect(parseNotifierConfig(required)).toMatchObject({
@@ -23,6 +33,29 @@ describe('parseNotifierConfig', () => {
     expect(parse).toThrow(
       /NOTIFIER_START_FROM: [^\n]*"middle"[\s\S]*WEBHOOK_URL: must be an http or https URL/,
     );
+  });
+
+  it('lists schema, Kafka connection and min-above-max problems in one error', () => {
+    const error = configError({
+      ...required,
+      NOTIFIER_START_FROM: 'middle',
+      KAFKA_SSL: 'true',
+      KAFKA_SASL_MECHANISM: 'aws-msk-iam',
+      WEBHOOK_RETRY_MIN_MS: '5000',
+      WEBHOOK_RETRY_MAX_MS: '1000',
+    });
+    expect(error.problems).toEqual([
+      expect.stringMatching(/^NOTIFIER_START_FROM: .*"middle"/),
+      "AWS_REGION: is required with aws-msk-iam (the cluster's region)",
+      'WEBHOOK_RETRY_MIN_MS (5000) must not exceed WEBHOOK_RETRY_MAX_MS (1000)',
+    ]);
+  });
+
+  it('never repeats the webhook URL in an error', () => {
+    const error = configError({ ...required, WEBHOOK_URL: 'ftp://hooks.example/secret-path' });
+    expect(error.problems).toEqual(['WEBHOOK_URL: must be an http or https URL (value hidden)']);
+    expect(error.message).not.toContain('secret-path');
+    expect(error.message).not.toContain('hooks.example');
   });
 
   it('refuses a backoff whose floor is above its ceiling', () => {

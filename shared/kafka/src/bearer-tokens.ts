@@ -19,11 +19,11 @@ const RENEW_WHEN_LEFT = 0.2;
  */
 export function mskIamTokens(
   region: string,
-  log: Pick<Logger, 'debug'>,
+  log: Pick<Logger, 'debug' | 'warn'>,
   sign: (options: { region: string }) => Promise<SignedToken> = generateAuthToken,
   now: () => number = Date.now,
 ): BearerTokenSource {
-  let current: { token: string; renewAt: number } | undefined;
+  let current: { token: string; renewAt: number; expiresAt: number } | undefined;
   let signing: Promise<string> | undefined;
   const renew = async () => {
     const startedAt = now();
@@ -31,6 +31,14 @@ export function mskIamTokens(
     try {
       signed = await sign({ region });
     } catch (error) {
+      // A credential endpoint that hiccups while the token still has minutes to live must not stop the service.
+      if (current && startedAt < current.expiresAt) {
+        log.warn(
+          { region, err: error },
+          'could not renew the MSK IAM token yet; the current one is still valid',
+        );
+        return current.token;
+      }
       throw new KafkaAccessError(
         `could not sign an MSK IAM token in ${region} with the AWS credential chain: ${(error as Error).message}`,
         { cause: error },
@@ -39,6 +47,7 @@ export function mskIamTokens(
     current = {
       token: signed.token,
       renewAt: signed.expiryTime - (signed.expiryTime - startedAt) * RENEW_WHEN_LEFT,
+      expiresAt: signed.expiryTime,
     };
     log.debug({ region, expiresAt: new Date(signed.expiryTime).toISOString() }, 'signed an MSK IAM token');
     return signed.token;
@@ -61,7 +70,7 @@ export function tokenFile(path: string, log: Pick<Logger, 'debug'>): BearerToken
       token = (await readFile(path, 'utf8')).trim();
     } catch (error) {
       throw new KafkaAccessError(
-        `cannot read the OAUTHBEARER token file ${path}: ${(error as NodeJS.ErrnoException).code}`,
+        `cannot read the OAUTHBEARER token file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
         { cause: error },
       );
     }

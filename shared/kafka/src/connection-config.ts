@@ -56,7 +56,10 @@ export const KafkaConnectionEnvShape = {
   KAFKA_SSL_CA_FILE: pemFile('the CA bundle').optional(),
   KAFKA_SSL_CERT_FILE: pemFile('the client certificate').optional(),
   KAFKA_SSL_KEY_FILE: pemFile('the client key').optional(),
-  KAFKA_SASL_MECHANISM: z.enum(SASL_MECHANISMS).optional(),
+  // Java clients spell mechanisms in capitals (SCRAM-SHA-512); both spellings mean the same.
+  KAFKA_SASL_MECHANISM: z
+    .preprocess((value) => (typeof value === 'string' ? value.toLowerCase() : value), z.enum(SASL_MECHANISMS))
+    .optional(),
   KAFKA_SASL_USERNAME: z.string().optional(),
   KAFKA_SASL_PASSWORD: z.string().optional(),
   // Secret files written by `echo` or a text editor end with a newline that is not part of the password.
@@ -82,7 +85,7 @@ export function parseKafkaConnection(env: Readonly<Record<string, string | undef
 export function kafkaConnectionProblems(env: Readonly<Record<string, string | undefined>>): string[] {
   const set = (name: string) => (env[name] ?? '') !== '';
   const problems: string[] = [];
-  const mechanism = env.KAFKA_SASL_MECHANISM;
+  const mechanism = env.KAFKA_SASL_MECHANISM?.toLowerCase();
   const ssl = env.KAFKA_SSL === 'true';
   if (!ssl) {
     for (const name of ['KAFKA_SSL_CA_FILE', 'KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'].filter(set)) {
