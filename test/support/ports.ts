@@ -3,6 +3,10 @@ export const TEST_PORTS = {
   kafka: 19092,
   kafkaController: 19093,
   kinesis: 14567,
+  /** The compatibility run's Kafka 3.9 broker and its emulator. */
+  kafka3: 19192,
+  kafka3Controller: 19193,
+  kinesisForKafka3: 14568,
   /** `sarwatch local` under test starts its own broker and emulator here. */
   localKafka: 19292,
   localKinesis: 14569,
