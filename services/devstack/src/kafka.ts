@@ -11,7 +11,7 @@ import {
   renderServerProperties,
   type SecureListeners,
 } from './kafka-config.js';
-import { ensureKafkaDistribution } from './kafka-distribution.js';
+import { ensureKafkaDistribution, KAFKA_VERSION } from './kafka-distribution.js';
 import { kafkaAnswers } from './kafka-probe.js';
 import type { DevstackLog } from './log.js';
 import {
@@ -135,6 +135,7 @@ export async function startKafka(options: StartKafkaOptions): Promise<RunningPro
   const port = options.port ?? 9092;
   const controllerPort = options.controllerPort ?? 9093;
   const heapMb = options.heapMb ?? 512;
+  const version = options.version ?? KAFKA_VERSION;
   const children = options.children ?? defaultChildProcesses;
   const address = `${LOCALHOST}:${port}`;
 
@@ -155,7 +156,7 @@ export async function startKafka(options: StartKafkaOptions): Promise<RunningPro
     );
   }
 
-  const { libDir } = await ensureKafkaDistribution({ cacheDir, log, version: options.version });
+  const { libDir } = await ensureKafkaDistribution({ cacheDir, log, version });
   const classpath = join(libDir, '*');
   const files = brokerFiles(dataDir);
   await mkdir(files.logDir, { recursive: true });
@@ -212,6 +213,6 @@ export async function startKafka(options: StartKafkaOptions): Promise<RunningPro
       cause: spawnError,
     });
   }
-  log.info({ address, pid: child.pid, dataDir, ms: Date.now() - startedAt }, 'Kafka broker ready');
+  log.info({ address, version, pid: child.pid, dataDir, ms: Date.now() - startedAt }, 'Kafka broker ready');
   return ownedProcess('kafka', address, child, log);
 }
