@@ -138,8 +138,16 @@ describe('Kafka over TLS and SASL, on a real secured broker', () => {
       while (webhook.accepted().size < alerts.size && Date.now() < deadline) await settle(200);
       expect([...webhook.accepted().keys()].sort()).toEqual([...alerts].sort());
       expect(enricher.output()).toContain('"security":"TLS, SASL scram-sha-512"');
-      for (const output of [enricher.output(), notifier.output()])
+      const metricsPages = await Promise.all(
+        [enricher, notifier].map(async (process) => {
+          const address = /metrics on http:\/\/([\d.:]+)\/metrics/.exec(process.output())?.[1];
+          return (await fetch(`http://${address}/metrics`)).text();
+        }),
+      );
+      expect(metricsPages[0]).toContain('sarwatch_events_published_total');
+      for (const output of [enricher.output(), notifier.output(), ...metricsPages]) {
         expect(output).not.toContain(secure.password);
+      }
     } finally {
       await webhook.stop();
     }
