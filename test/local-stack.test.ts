@@ -1,5 +1,6 @@
 import { isPortOpen } from '@sarwatch/devstack';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runSarwatch } from './support/cli-process.js';
 import { ensureStopped, type RunningCli, runCli } from './support/enricher-process.js';
 import { TEST_PORTS } from './support/ports.js';
 
@@ -68,5 +69,47 @@ describe('sarwatch local', () => {
     for (const port of [TEST_PORTS.localKafka, TEST_PORTS.localKafka + 1, TEST_PORTS.localKinesis]) {
       expect(await isPortOpen(port)).toBe(false);
     }
+  });
+
+  it('--secure runs the pipeline over TLS and SCRAM, and prints settings that tail can use', async () => {
+    local = runCli(
+      [
+        'local',
+        '--secure',
+        '--kafka-port',
+        String(TEST_PORTS.localKafka),
+        '--kinesis-port',
+        String(TEST_PORTS.localKinesis),
+      ],
+      { LOG_FORMAT: 'json', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    );
+    await waitForOutput(local, 'first enriched event on sarwatch.events.v1', 120_000);
+    expect(local.output()).toContain('"security":"TLS, SASL scram-sha-512"');
+    const settings = /^ {2}(KAFKA_BROKERS=\S+ .*) npx sarwatch tail sarwatch\.events\.v1$/m.exec(
+      local.output(),
+    )?.[1];
+    expect(settings).toContain(`KAFKA_BROKERS=127.0.0.1:${TEST_PORTS.localKafka + 2}`);
+    const env = Object.fromEntries(
+      (settings ?? '').split(' ').map((pair) => pair.split('=') as [string, string]),
+    );
+    expect(env).toMatchObject({ KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'scram-sha-512' });
+    expect(env.KAFKA_SASL_PASSWORD).toBeUndefined();
+
+    // A wrong password on the same listener is refused: the listener really checks credentials.
+    const refused = await runSarwatch(['tail'], {
+      ...env,
+      KAFKA_SASL_PASSWORD_FILE: '',
+      KAFKA_SASL_PASSWORD: 'guess',
+    });
+    expect(refused.code).toBe(3);
+    const tail = runCli(['tail', 'sarwatch.events.v1', '--from-beginning'], env);
+    try {
+      await waitForOutput(tail, '"eventId"', 30_000);
+    } finally {
+      tail.child.kill('SIGTERM');
+      await tail.exited;
+    }
+    local.child.kill('SIGINT');
+    expect((await local.exited).code).toBe(0);
   });
 });
