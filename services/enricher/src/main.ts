@@ -2,11 +2,10 @@ import { hostname } from 'node:os';
 import {
   createKafka,
   describeSecurity,
-  EXIT_KAFKA_ACCESS,
   ensureTopics,
-  KafkaAccessError,
   KafkaAccessGuard,
   kafkaConnection,
+  reportAccessRefusal,
 } from '@sarwatch/kafka';
 import {
   configOrReport,
@@ -55,11 +54,8 @@ export async function runEnricher(env: Readonly<Record<string, string | undefine
     log.info('stopped cleanly');
     return EXIT_OK;
   } catch (error) {
-    if (error instanceof KafkaAccessError) {
-      log.fatal(error.message);
-      process.stderr.write(`sarwatch run: ${error.message}\n`);
-      return EXIT_KAFKA_ACCESS;
-    }
+    const refused = reportAccessRefusal(error, 'sarwatch run', log);
+    if (refused !== null) return refused;
     if (!isEnricherError(error, 'METRICS_UNAVAILABLE') && !isEnricherError(error, 'ALERT_RULES_INVALID'))
       throw error;
     process.stderr.write(`sarwatch run: ${error.message}\n`);

@@ -1,11 +1,10 @@
 import {
   createKafka,
   describeSecurity,
-  EXIT_KAFKA_ACCESS,
   ensureTopics,
-  KafkaAccessError,
   KafkaAccessGuard,
   kafkaConnection,
+  reportAccessRefusal,
   subscribeToAlerts,
 } from '@sarwatch/kafka';
 import {
@@ -115,10 +114,9 @@ export async function runNotifier(env: Readonly<Record<string, string | undefine
     log.info('stopped cleanly');
     return EXIT_OK;
   } catch (error) {
-    if (!(error instanceof KafkaAccessError)) throw error;
-    log.fatal(error.message);
-    process.stderr.write(`sarwatch notify: ${error.message}\n`);
-    return EXIT_KAFKA_ACCESS;
+    const refused = reportAccessRefusal(error, 'sarwatch notify', log);
+    if (refused === null) throw error;
+    return refused;
   } finally {
     stop.dispose();
   }

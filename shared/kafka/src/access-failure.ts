@@ -1,5 +1,6 @@
+import type { Logger } from '@sarwatch/runtime';
 import { describeSecurity, type KafkaConnection } from './connection-config.js';
-import { KafkaAccessError } from './errors.js';
+import { EXIT_KAFKA_ACCESS, KafkaAccessError } from './errors.js';
 
 // Kafka error types (kafkajs' `type`) that say who the client is or what it may do, not that the broker is busy.
 const REFUSED_TYPES = new Set([
@@ -127,4 +128,19 @@ export class KafkaAccessGuard {
     }
     return this.denied;
   };
+}
+
+/**
+ * For a service's top level: a refusal becomes its one line on stderr (and in the log) and exit code 3; anything
+ * else is not this function's to handle, and gives null.
+ */
+export function reportAccessRefusal(
+  error: unknown,
+  command: string,
+  log: Pick<Logger, 'fatal'>,
+): number | null {
+  if (!(error instanceof KafkaAccessError)) return null;
+  log.fatal(error.message);
+  process.stderr.write(`${command}: ${error.message}\n`);
+  return EXIT_KAFKA_ACCESS;
 }

@@ -1,4 +1,10 @@
-export { type AccessCheck, accessCheck, accessFailureReason, KafkaAccessGuard } from './access-failure.js';
+export {
+  type AccessCheck,
+  accessCheck,
+  accessFailureReason,
+  KafkaAccessGuard,
+  reportAccessRefusal,
+} from './access-failure.js';
 export { KafkaBrokersSchema } from './brokers-config.js';
 export {
   describeSecurity,
