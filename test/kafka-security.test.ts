@@ -153,17 +153,20 @@ describe('Kafka over TLS and SASL, on a real secured broker', () => {
     }
   });
 
-  it('keeps publishing through repeated OAUTHBEARER re-authentications, losing and duplicating nothing', async () => {
+  it('keeps publishing through repeated OAUTHBEARER re-authentications, losing and duplicating nothing; the notifier and tail connect the same way', async () => {
     const { names, kinesis } = await fixture.stream('secure-oauth', 2);
-    const enricher = fixture.enricher(names, {
+    const oauthEnv = async (subject: string) => ({
       KAFKA_BROKERS: secure.oauth,
       KAFKA_SSL: 'true',
       KAFKA_SSL_CA_FILE: secure.ca.certFile,
       KAFKA_SASL_MECHANISM: 'oauthbearer',
-      KAFKA_SASL_OAUTHBEARER_TOKEN_FILE: await secure.tokenFile('sarwatch-enricher'),
+      KAFKA_SASL_OAUTHBEARER_TOKEN_FILE: await secure.tokenFile(subject),
+    });
+    const enricher = fixture.enricher(names, {
+      ...(await oauthEnv('sarwatch-enricher')),
       LOG_LEVEL: 'debug',
     });
-    const topics = await fixture.collect([names.eventsTopic], secure.plaintext);
+    const topics = await fixture.collect([names.eventsTopic, names.alertsTopic], secure.plaintext);
     const startedAt = Date.now();
     // Events keep arriving for three forced re-authentication periods, so commits cross them.
     const batches = 6;
@@ -193,6 +196,35 @@ describe('Kafka over TLS and SASL, on a real secured broker', () => {
     );
     expect(complaints).toEqual([]);
     expect(enricher.child.exitCode).toBeNull();
+
+    const webhook = await WebhookServer.start(() => ({ status: 200 }));
+    try {
+      fixture.sarwatch(['notify'], {
+        ...(await oauthEnv('sarwatch-notifier')),
+        KAFKA_ALERTS_TOPIC: names.alertsTopic,
+        KAFKA_NOTIFIER_DLQ_TOPIC: `${names.alertsTopic}.notifier-dlq`,
+        NOTIFIER_GROUP_ID: `${names.stream}-notifier`,
+        NOTIFIER_START_FROM: 'earliest',
+        WEBHOOK_URL: webhook.url,
+        METRICS_PORT: '0',
+      });
+      const alertIds = topics
+        .on(names.alertsTopic)
+        .map((message) => JSON.parse(String(message.value)).alertId);
+      expect(alertIds.length).toBeGreaterThan(0);
+      await topics.waitFor(
+        'the notifier to deliver every alert',
+        () => webhook.accepted().size >= alertIds.length,
+      );
+      expect([...webhook.accepted().keys()].sort()).toEqual([...alertIds].sort());
+    } finally {
+      await webhook.stop();
+    }
+    const tail = fixture.sarwatch(
+      ['tail', names.eventsTopic, '--from-beginning'],
+      await oauthEnv('sarwatch-tail'),
+    );
+    await topics.waitFor('tail to print an event', () => tail.output().includes('"eventId"'));
   });
 
   describe('refusals end the process with exit code 3 and one line naming the broker, the mechanism and the cause', () => {
