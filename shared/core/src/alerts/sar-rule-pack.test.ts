@@ -249,6 +249,18 @@ const table: Record<string, { fires: Scenario[]; misses: Scenario[] }> = {
       { name: 'the call refused', event: eventFrom('edge/iam-user-console-session.json', refused) },
       { name: 'an API call without MFA', event: eventFrom('sar/update-application.json') },
       { name: 'a console sign-in without MFA', event: eventFrom('edge/console-login-mfa-no.json') },
+      {
+        name: 'a service acting with the session, not the console (AWS Internal)',
+        event: eventFrom('edge/iam-user-console-session.json', {
+          sessionCredentialFromConsole: undefined,
+          userAgent: 'AWS Internal',
+          userIdentity: { ...consoleSession.userIdentity, invokedBy: 'AWS Internal' },
+        }),
+      },
+      {
+        name: 'an Identity Center console session (its MFA is enforced at Identity Center sign-in)',
+        event: eventFrom('edge/identity-center-sso-role.json', { sessionCredentialFromConsole: 'true' }),
+      },
     ],
   },
   'cross-account-write': {

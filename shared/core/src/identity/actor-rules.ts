@@ -32,6 +32,9 @@ const isServiceInvocation = ({ identity }: ActorFacts) =>
  */
 export const ACTOR_RULES: readonly ActorRule[] = [
   { name: 'root-identity', actor: 'root', applies: (f) => f.type === 'Root' },
+  // Console credentials belong to a person at a browser, even when a service forwarded the call with them
+  // (`invokedBy` then still names that service).
+  { name: 'console-session', actor: 'human', applies: (f) => f.viaConsole },
   { name: 'aws-service-identity', actor: 'aws-service', applies: (f) => f.type === 'AWSService' },
   {
     name: 'aws-service-event',
@@ -52,7 +55,6 @@ export const ACTOR_RULES: readonly ActorRule[] = [
       f.type === 'IdentityCenterUser' ||
       (f.type === 'AssumedRole' && (issuerRoleName(f.identity)?.startsWith('AWSReservedSSO_') ?? false)),
   },
-  { name: 'console-session', actor: 'human', applies: (f) => f.viaConsole },
   { name: 'saml-federation', actor: 'human', applies: (f) => f.type === 'SAMLUser' },
   { name: 'directory-user', actor: 'human', applies: (f) => f.type === 'Directory' },
   {

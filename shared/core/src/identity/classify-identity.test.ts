@@ -88,7 +88,14 @@ describe('classifyIdentity', () => {
 
   it('reads MFA from ConsoleLogin additionalEventData', () => {
     const record = fixture('iam-user-cli-put-application-policy');
-    const login = { ...record, eventName: 'ConsoleLogin', additionalEventData: { MFAUsed: 'Yes' } };
+    // Sign-in events carry no access key.
+    const { accessKeyId: _key, ...userIdentity } = record.userIdentity;
+    const login = {
+      ...record,
+      userIdentity,
+      eventName: 'ConsoleLogin',
+      additionalEventData: { MFAUsed: 'Yes' },
+    };
     expect(classifyIdentity(login)).toMatchObject({ mfaAuthenticated: true, viaConsole: true });
   });
 });

@@ -1,17 +1,11 @@
 import type { CloudTrailRecord } from '../cloudtrail/record.js';
 import { IDENTITY_TYPES, type Identity, type IdentityType } from '../contract/enriched-event.js';
 import { decideActor } from './actor-rules.js';
+import { isConsoleCall } from './console-signals.js';
 import { credentialKind } from './credential.js';
-import { principalArn, sessionName } from './principal.js';
+import { principalArn, sessionName, userName } from './principal.js';
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(IDENTITY_TYPES);
-// An array, not a Set: a Set hashes the whole user agent, often 200 characters, where a comparison of unequal
-// strings usually stops at their lengths.
-const CONSOLE_USER_AGENTS: readonly string[] = [
-  'console.amazonaws.com',
-  'signin.amazonaws.com',
-  'AWS Internal',
-];
 
 export function identityType(raw: string | undefined): IdentityType {
   return raw !== undefined && KNOWN_TYPES.has(raw) ? (raw as IdentityType) : 'Unknown';
@@ -27,13 +21,10 @@ export function classifyIdentity(record: CloudTrailRecord): Identity {
   return {
     type,
     rawType: identity.type ?? null,
-    principalArn: principalArn(type, identity),
+    principalArn: principalArn(type, identity, record.awsRegion),
     principalId: identity.principalId ?? null,
     accountId,
-    userName:
-      identity.userName ??
-      (type === 'AssumedRole' ? identity.sessionContext?.sessionIssuer?.userName : undefined) ??
-      null,
+    userName: userName(type, identity),
     sessionName: sessionName(type, identity),
     crossAccount:
       accountId !== null &&
@@ -46,13 +37,6 @@ export function classifyIdentity(record: CloudTrailRecord): Identity {
     actor,
     actorReason,
   };
-}
-
-function isConsoleCall(record: CloudTrailRecord): boolean {
-  const flag = record.sessionCredentialFromConsole;
-  if (flag === true || flag === 'true') return true;
-  if (record.eventName === 'ConsoleLogin') return true;
-  return record.userAgent !== undefined && CONSOLE_USER_AGENTS.includes(record.userAgent);
 }
 
 /** CloudTrail says it in the session attributes, or for ConsoleLogin in `additionalEventData.MFAUsed`. */

@@ -19,6 +19,11 @@ const SEVERITY_ORDER: readonly Severity[] = ['info', 'low', 'medium', 'high', 'c
 const ACCESS_DENIED = /AccessDenied|Unauthorized|Forbidden/i;
 
 // CloudTrail marks reads; when it does not say, the name tells (Get*, List*, Describe*, Search*).
+// Identity Center enforces MFA at its own sign-in; CloudTrail then reports the role session as without MFA.
+const IDENTITY_CENTER_ROLE = '/aws-reserved/sso.amazonaws.com/';
+const isIdentityCenter = ({ identity }: RiskFacts) =>
+  identity.type === 'IdentityCenterUser' || (identity.principalArn?.includes(IDENTITY_CENTER_ROLE) ?? false);
+
 const isWrite = (f: RiskFacts) =>
   f.readOnly === null ? !/^(Get|List|Describe|Search)/.test(f.eventName) : !f.readOnly;
 const succeeded = (f: RiskFacts) => f.errorCode === null;
@@ -50,7 +55,7 @@ export const RISK_RULES: readonly RiskRule[] = [
   {
     code: 'no-mfa-console',
     severity: 'medium',
-    applies: (f) => f.identity.viaConsole && f.identity.mfaAuthenticated === false,
+    applies: (f) => f.identity.viaConsole && f.identity.mfaAuthenticated === false && !isIdentityCenter(f),
   },
   {
     code: 'access-denied',

@@ -1,4 +1,5 @@
 import type { Client, ClientKind } from '../contract/enriched-event.js';
+import { CONSOLE_HOST_AGENT, SERVICE_CONSOLE_AGENT } from '../identity/console-signals.js';
 
 interface ClientRule {
   kind: ClientKind;
@@ -12,7 +13,10 @@ interface ClientRule {
  * SDK), so the tools come before the SDKs, and the first match decides.
  */
 const CLIENT_RULES: readonly ClientRule[] = [
-  { kind: 'console', pattern: /^(?:console|signin)\.amazonaws\.com$|^AWS Internal$/ },
+  { kind: 'console', pattern: CONSOLE_HOST_AGENT },
+  { kind: 'console', pattern: SERVICE_CONSOLE_AGENT },
+  // An AWS service acting with the caller's credentials (a forward access session), not the console.
+  { kind: 'aws-service', pattern: /^AWS Internal$/ },
   { kind: 'cloudformation', pattern: /^cloudformation\.amazonaws\.com$/ },
   { kind: 'sam-cli', pattern: /\baws-sam-cli\/(\S+)/i },
   { kind: 'terraform', pattern: /\bTerraform\/(\S+)|\bterraform-provider-aws\/(\S+)/i },
