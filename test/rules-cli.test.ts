@@ -89,4 +89,50 @@ describe('sarwatch rules', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no such file');
   });
+
+  it('reports every mistake of a rules file in one run: schema, parameters, field paths and duplicate ids', async () => {
+    const mistakes = join(dir, 'mistakes.json');
+    await writeFile(
+      mistakes,
+      JSON.stringify({
+        version: 1,
+        parameters: { trustedAccounts: ['111122223333'] },
+        rules: [
+          {
+            id: 'typo',
+            title: 'Typo',
+            severity: 'high',
+            why: 'x',
+            match: { identity: { actr: ['human'] } },
+            dedupBy: ['identity.principalarn'],
+          },
+          {
+            id: 'typo',
+            title: 'Again',
+            severity: 'urgent',
+            why: 'y',
+            match: { identity: { accountId: { $parameter: 'trustedAcounts' } } },
+            threshold: { count: 2, withinSeconds: 60, per: ['eventid'] },
+          },
+        ],
+      }),
+    );
+    const run = await runSarwatch(['rules', 'check', mistakes]);
+    expect(run.code).toBe(1);
+    const problems = run.stderr
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim());
+    expect(problems.sort()).toEqual(
+      [
+        'rule "typo" (rules[0]) match: identity.actr is not a field of the enriched event (did you mean identity.actor?)',
+        'rule "typo" (rules[0]) dedupBy: identity.principalarn is not a field of the enriched event (did you mean identity.principalArn?)',
+        'rule "typo" (rules[1]) match: "trustedAcounts" is not a parameter of this file',
+        'rule "typo" (rules[1]) severity: Invalid option: expected one of "info"|"low"|"medium"|"high"|"critical"',
+        'rule "typo" (rules[1]) threshold.per: eventid is not a field of the enriched event (did you mean eventId?)',
+        'rule "typo" (rules[1]) id: is used by an earlier rule',
+      ].sort(),
+    );
+  });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SeveritySchema } from '../contract/enriched-event.js';
 import { validatePattern } from '../pattern/index.js';
+import { isKnownFieldPath, nearestFieldPath, patternFieldPaths } from './rule-field-paths.js';
 
 /** A field of the enriched event, as a dotted path: `identity.principalArn`, `operation.applicationId`. */
 const FieldPathSchema = z
@@ -54,27 +55,62 @@ export type AlertRulesFile = z.infer<typeof AlertRulesFileSchema>;
 export type AlertRulesResult = { ok: true; rules: AlertRule[] } | { ok: false; errors: string[] };
 
 /**
- * Checks a parsed rules file. Every problem is reported at once, each naming its rule (by id when it has one)
- * and its field: `rule "app-made-public" (rules[0]) match: source must be …`.
+ * Checks a parsed rules file. Every problem is reported at once (the schema's, unknown parameters, field paths that
+ * name nothing, duplicate ids), each naming its rule (by id when it has one) and its field:
+ * `rule "app-made-public" (rules[0]) match: source must be …`.
  */
 export function parseAlertRules(value: unknown): AlertRulesResult {
   const errors: string[] = [];
   const substituted = withParameters(value, errors);
-  if (errors.length > 0) return { ok: false, errors };
   const parsed = AlertRulesFileSchema.safeParse(substituted);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) errors.push(describeIssue(value, issue.path, issue.message));
-  } else {
-    const seen = new Set<string>();
-    parsed.data.rules.forEach((rule, index) => {
-      if (seen.has(rule.id))
-        errors.push(`rule "${rule.id}" (rules[${index}]) id: is used by an earlier rule`);
-      seen.add(rule.id);
-    });
   }
+  errors.push(...unknownFieldPaths(value), ...duplicateIds(value));
+  // The schema checks the parameters block again; its problems were already said once.
   return errors.length > 0 || !parsed.success
-    ? { ok: false, errors }
+    ? { ok: false, errors: [...new Set(errors)] }
     : { ok: true, rules: parsed.data.rules };
+}
+
+const rulesOf = (file: unknown): unknown[] => (isRecord(file) && Array.isArray(file.rules) ? file.rules : []);
+
+function duplicateIds(file: unknown): string[] {
+  const seen = new Set<string>();
+  const errors: string[] = [];
+  rulesOf(file).forEach((rule, index) => {
+    const id = isRecord(rule) ? rule.id : undefined;
+    if (typeof id !== 'string') return;
+    if (seen.has(id)) errors.push(`rule "${id}" (rules[${index}]) id: is used by an earlier rule`);
+    seen.add(id);
+  });
+  return errors;
+}
+
+/**
+ * A path that names no field of the enriched event matches nothing, ever: the rule would be loaded and never fire.
+ * Each one is an error, with the path it most likely meant.
+ */
+function unknownFieldPaths(file: unknown): string[] {
+  const errors: string[] = [];
+  rulesOf(file).forEach((rule, index) => {
+    if (!isRecord(rule)) return;
+    const threshold = isRecord(rule.threshold) ? rule.threshold.per : undefined;
+    const used: [string, unknown[]][] = [
+      ['match', patternFieldPaths(rule.match)],
+      ['dedupBy', Array.isArray(rule.dedupBy) ? rule.dedupBy : []],
+      ['threshold.per', Array.isArray(threshold) ? threshold : []],
+    ];
+    for (const [field, paths] of used) {
+      for (const path of paths) {
+        if (typeof path !== 'string' || isKnownFieldPath(path)) continue;
+        const nearest = nearestFieldPath(path);
+        const hint = nearest ? ` (did you mean ${nearest}?)` : '';
+        errors.push(`${ruleName(file, index)} ${field}: ${path} is not a field of the enriched event${hint}`);
+      }
+    }
+  });
+  return errors;
 }
 
 function describeIssue(value: unknown, path: readonly PropertyKey[], message: string): string {
@@ -86,12 +122,13 @@ function describeIssue(value: unknown, path: readonly PropertyKey[], message: st
 }
 
 function ruleName(file: unknown, index: number): string {
-  const rules = (file as { rules?: unknown[] }).rules;
-  const id = (rules?.[index] as { id?: unknown } | undefined)?.id;
+  const id = (rulesOf(file)[index] as { id?: unknown } | undefined)?.id;
   return typeof id === 'string' ? `rule "${id}" (rules[${index}])` : `rules[${index}]`;
 }
 
 const PARAMETER = '$parameter';
+// Stands in for a parameter that could not be read, so its error is reported once, not again as a pattern error.
+const UNRESOLVED_PARAMETER = ['(unresolved parameter)'];
 
 /**
  * The file with every `{ "$parameter": name }` in a rule's match replaced by that parameter's list, so the
@@ -103,7 +140,6 @@ function withParameters(value: unknown, errors: string[]): unknown {
   if (!declared.success) {
     for (const issue of declared.error.issues)
       errors.push(`parameters.${issue.path.map(String).join('.')}: ${issue.message}`);
-    return value;
   }
   const rules = value.rules.map((rule: unknown, index: number) => {
     if (!isRecord(rule) || !('match' in rule)) return rule;
@@ -111,13 +147,14 @@ function withParameters(value: unknown, errors: string[]): unknown {
       if (Array.isArray(node)) return node.map(replace);
       if (!isRecord(node)) return node;
       if (PARAMETER in node) {
+        if (!declared.success) return UNRESOLVED_PARAMETER;
         const name = node[PARAMETER];
         const list = typeof name === 'string' ? declared.data[name] : undefined;
         if (list) return list;
         errors.push(
           `${ruleName(value, index)} match: ${JSON.stringify(name)} is not a parameter of this file`,
         );
-        return node;
+        return UNRESOLVED_PARAMETER;
       }
       return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, replace(child)]));
     };
