@@ -64,8 +64,10 @@ describe('parseEnricherConfig', () => {
       KAFKA_SASL_USERNAME: 'sarwatch',
       KINESIS_IDLE_MIN_MS: '5000',
       KINESIS_IDLE_MAX_MS: '100',
+      AWS_REGION: 'eu-west',
     });
     expect(error.problems).toEqual([
+      'AWS_REGION: must be an AWS region such as eu-west-1 (got "eu-west")',
       'KINESIS_STREAM_NAME: is required and not set',
       expect.stringMatching(/^KINESIS_START_POSITION: .*"MIDDLE"/),
       'KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE: exactly one is required with scram-sha-512',

@@ -1,5 +1,11 @@
 import { KafkaConnectionEnvShape, kafkaConnectionProblems } from '@sarwatch/kafka';
-import { LoggingConfigSchema, minNotAboveMax, parseEnvironment, positiveInt } from '@sarwatch/runtime';
+import {
+  AwsRegionSchema,
+  LoggingConfigSchema,
+  minNotAboveMax,
+  parseEnvironment,
+  positiveInt,
+} from '@sarwatch/runtime';
 import { z } from 'zod';
 
 /** Every setting of the enricher, read from the environment once, in main. Names are the variable names. */
@@ -7,7 +13,7 @@ export const EnricherConfigSchema = LoggingConfigSchema.extend({
   ...KafkaConnectionEnvShape,
   KINESIS_STREAM_NAME: z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'must be a Kinesis stream name'),
   KINESIS_ENDPOINT: z.url().optional(),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
+  AWS_REGION: AwsRegionSchema.default('us-east-1'),
   KINESIS_START_POSITION: z.enum(['TRIM_HORIZON', 'LATEST']).default('TRIM_HORIZON'),
   /** Also the largest page in one transaction; 500 keeps a draining instance near 300 MiB (npm run bench). */
   KINESIS_MAX_RECORDS_PER_CALL: positiveInt(500, 10_000),

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseEnvironment } from '@sarwatch/runtime';
+import { AwsRegionSchema, parseEnvironment } from '@sarwatch/runtime';
 import { z } from 'zod';
 import { KafkaBrokersSchema } from './brokers-config.js';
 
@@ -67,7 +67,7 @@ export const KafkaConnectionEnvShape = {
     .transform((text) => text.replace(/\r?\n$/, ''))
     .optional(),
   KAFKA_SASL_OAUTHBEARER_TOKEN_FILE: readableFile('the token file').optional(),
-  AWS_REGION: z.string().optional(),
+  AWS_REGION: AwsRegionSchema.optional(),
 };
 
 const KafkaConnectionEnvSchema = z.object(KafkaConnectionEnvShape);

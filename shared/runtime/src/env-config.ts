@@ -57,6 +57,11 @@ export function minNotAboveMax(
   return [`${minName} (${min.data}) must not exceed ${maxName} (${max.data})`];
 }
 
+/** An AWS region name: `eu-west-1`, `us-gov-west-1`, `cn-north-1`. */
+export const AwsRegionSchema = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'must be an AWS region such as eu-west-1');
+
 /** A whole number variable from 1 to `max`, `fallback` when unset. */
 export const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(1).max(max).default(fallback);

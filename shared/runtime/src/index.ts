@@ -1,5 +1,12 @@
 export { Backoff, type BackoffOptions } from './backoff.js';
-export { ConfigError, configOrReport, minNotAboveMax, parseEnvironment, positiveInt } from './env-config.js';
+export {
+  AwsRegionSchema,
+  ConfigError,
+  configOrReport,
+  minNotAboveMax,
+  parseEnvironment,
+  positiveInt,
+} from './env-config.js';
 export { createKinesisClient, endpointSettings, type KinesisClientOptions } from './kinesis-client.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { LoggingConfigSchema } from './logging-config.js';
