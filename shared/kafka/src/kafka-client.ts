@@ -23,6 +23,26 @@ const NOT_APPLICABLE = [
 ];
 
 /**
+ * Broker answers that kafkajs logs as errors and then retries, and that are expected while a broker starts or a
+ * coordinator moves: a fresh broker elects its group and transaction coordinators, and new topics elect leaders.
+ * They are logged at debug; one that persists still surfaces, as the error of the request that gave up.
+ */
+const EXPECTED_WHILE_STARTING = new Set([
+  'The group coordinator is not available',
+  "The coordinator is loading and hence can't process requests for this group",
+  'This is not the correct coordinator for this group',
+  'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing',
+  'This server does not host this topic-partition',
+  'There is no leader for this topic-partition as we are in the middle of a leadership election',
+]);
+
+function levelOf(level: number, entry: LogEntry['log']): 'error' | 'warn' | 'info' | 'debug' {
+  if (NOT_APPLICABLE.some((known) => entry.message.startsWith(known))) return 'debug';
+  if (typeof entry.error === 'string' && EXPECTED_WHILE_STARTING.has(entry.error)) return 'debug';
+  return LEVEL_NAMES[level] ?? 'info';
+}
+
+/**
  * A fresh object for every client: kafkajs writes its authenticator into the object it is given, so one built for
  * another client (or before a password change) would keep that client's credentials.
  */
@@ -71,8 +91,7 @@ export function createKafka({
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
-        const applies = !NOT_APPLICABLE.some((known) => message.startsWith(known));
-        kafkaLog[applies ? (LEVEL_NAMES[level] ?? 'info') : 'debug'](rest, message);
+        kafkaLog[levelOf(level, entry)](rest, message);
       },
   });
 }

@@ -1,0 +1,45 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { parseKafkaConnection } from './connection-config.js';
+import { createKafka } from './kafka-client.js';
+
+/** A Kafka client whose kafkajs log lines land, as parsed JSON, in `lines`. */
+function kafkaWithLog() {
+  const lines: { level: number; msg: string }[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  const kafka = createKafka({
+    connection: parseKafkaConnection({ KAFKA_BROKERS: '127.0.0.1:1' }),
+    clientId: 'test',
+    log: pino({ level: 'debug' }, sink),
+  });
+  return { lines, kafkaLog: kafka.logger() };
+}
+
+const DEBUG = 20;
+const ERROR = 50;
+
+describe('createKafka logging', () => {
+  it('logs a fresh broker’s expected answers at debug, not as errors', () => {
+    const { lines, kafkaLog } = kafkaWithLog();
+    kafkaLog.error('Response GroupCoordinator(key: 10, version: 2)', {
+      error: 'The group coordinator is not available',
+    });
+    kafkaLog.error('Response InitProducerId(key: 22, version: 1)', {
+      error: "The coordinator is loading and hence can't process requests for this group",
+    });
+    expect(lines.map((line) => line.level)).toEqual([DEBUG, DEBUG]);
+  });
+
+  it('keeps other errors at error level', () => {
+    const { lines, kafkaLog } = kafkaWithLog();
+    kafkaLog.error('Response Produce(key: 0, version: 7)', { error: 'The request timed out' });
+    kafkaLog.error('Failed to connect to seed broker: Connection error: connect ECONNREFUSED 127.0.0.1:1');
+    expect(lines.map((line) => line.level)).toEqual([ERROR, ERROR]);
+  });
+});
