@@ -14,7 +14,7 @@ export { type StartKinesisOptions, startKinesis } from './kinesis.js';
 export type { DevstackLog } from './log.js';
 export { type EnsureMavenJarsOptions, ensureMavenJars, type MavenArtifact } from './maven-jars.js';
 export { defaultCacheDir, findRepoRoot } from './repo-root.js';
-export { type RunningProcess, terminate } from './running-process.js';
+export { describeExit, type RunningProcess, terminate } from './running-process.js';
 export { type EnsureStreamOptions, ensureStream } from './stream.js';
 export { isPortOpen } from './tcp.js';
 export {

@@ -15,6 +15,7 @@ import { ensureKafkaDistribution, KAFKA_VERSION } from './kafka-distribution.js'
 import { kafkaAnswers } from './kafka-probe.js';
 import type { DevstackLog } from './log.js';
 import {
+  describeExit,
   hasExited,
   ownedProcess,
   type RunningProcess,
@@ -85,10 +86,6 @@ function brokerArgs(classpath: string, files: BrokerFiles, heapMb: number): stri
     'kafka.Kafka',
     files.serverProperties,
   ];
-}
-
-function describeExit(child: ChildProcess): string {
-  return child.signalCode ? `killed by ${child.signalCode}` : `exit code ${child.exitCode}`;
 }
 
 async function formatStorageIfNew(

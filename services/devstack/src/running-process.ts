@@ -13,8 +13,17 @@ export interface RunningProcess {
   /** True when an already-running server was found on the port; stop() then leaves it alone. */
   readonly reused: boolean;
   readonly pid?: number;
+  /**
+   * Settles, with how it ended (`exit code 1`, `killed by SIGKILL`), when a process started here exits, whether
+   * asked to or not. Never settles for a reused server: it is not ours to watch.
+   */
+  readonly exited: Promise<string>;
   /** Idempotent: later calls wait for the same shutdown. */
   stop(): Promise<void>;
+}
+
+export function describeExit(child: ChildProcess): string {
+  return child.signalCode ? `killed by ${child.signalCode}` : `exit code ${child.exitCode}`;
 }
 
 const STOP_GRACE_MS = 10_000;
@@ -62,11 +71,15 @@ export function ownedProcess(
     if (how === 'killed') log.warn(fields, `${name} ignored SIGTERM; killed`);
     else log.info(fields, `${name} stopped`);
   };
+  const exited = hasExited(child)
+    ? Promise.resolve(describeExit(child))
+    : once(child, 'exit').then(() => describeExit(child));
   return {
     name,
     address,
     reused: false,
     pid: child.pid,
+    exited,
     stop: () => {
       stopping ??= stop();
       return stopping;
@@ -102,5 +115,11 @@ export async function reuseIfListening(probe: ReuseProbe): Promise<RunningProces
     );
   }
   probe.log.info({ address: probe.address }, `reusing the ${probe.name} server already listening`);
-  return { name: probe.name.toLowerCase(), address: probe.address, reused: true, stop: async () => {} };
+  return {
+    name: probe.name.toLowerCase(),
+    address: probe.address,
+    reused: true,
+    exited: new Promise<string>(() => {}),
+    stop: async () => {},
+  };
 }

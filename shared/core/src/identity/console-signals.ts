@@ -25,6 +25,8 @@ export function isConsoleCall(record: CloudTrailRecord): boolean {
   if (record.userIdentity.accessKeyId?.startsWith('AKIA')) return false;
   const flag = record.sessionCredentialFromConsole;
   if (flag === true || flag === 'true') return true;
-  if (record.eventType === 'AwsConsoleSignIn' || record.eventName === 'ConsoleLogin') return true;
+  // CloudTrail's own examples spell it both AwsConsoleSignIn and AwsConsoleSignin.
+  if (record.eventType?.toLowerCase() === 'awsconsolesignin' || record.eventName === 'ConsoleLogin')
+    return true;
   return isConsoleUserAgent(record.userAgent);
 }

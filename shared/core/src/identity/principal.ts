@@ -34,11 +34,20 @@ function userArnFromName(identity: UserIdentity, region: string): string | null 
   return `arn:${partitionOf(region)}:iam::${accountId}:user/${userName}`;
 }
 
+// Region prefixes of the partitions other than `aws` (botocore's endpoints partitions).
+const PARTITIONS: readonly [string, string][] = [
+  ['cn-', 'aws-cn'],
+  ['us-gov-', 'aws-us-gov'],
+  ['us-isob-', 'aws-iso-b'],
+  ['us-isof-', 'aws-iso-f'],
+  ['us-iso-', 'aws-iso'],
+  ['eu-isoe-', 'aws-iso-e'],
+  ['eusc-', 'aws-eusc'],
+];
+
 /** The ARN partition a region belongs to (the IAM User Guide's ARN format). */
 function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
+  return PARTITIONS.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'aws';
 }
 
 export function sessionName(type: IdentityType, identity: UserIdentity): string | null {

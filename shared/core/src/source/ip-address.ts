@@ -61,15 +61,18 @@ function ipv4Scope([a = 0, b = 0, c = 0]: number[]): AddressScope {
 function ipv6Scope(groups: number[]): AddressScope {
   const [first = 0, second = 0] = groups;
   const allZeroBefore = (count: number) => groups.slice(0, count).every((group) => group === 0);
-  if (allZeroBefore(5) && groups[5] === 0xffff) {
-    const [, , , , , , high = 0, low = 0] = groups;
-    return ipv4Scope([high >> 8, high & 0xff, low >> 8, low & 0xff]);
-  }
+  const [, , , , , , high = 0, low = 0] = groups;
+  const embeddedIpv4 = () => ipv4Scope([high >> 8, high & 0xff, low >> 8, low & 0xff]);
+  // IPv4-mapped ::ffff:0:0/96, and NAT64's well-known prefix 64:ff9b::/96: an IPv4 caller in IPv6 clothes.
+  if (allZeroBefore(5) && groups[5] === 0xffff) return embeddedIpv4();
+  if (first === 0x0064 && second === 0xff9b && groups.slice(2, 6).every((group) => group === 0))
+    return embeddedIpv4();
   if (allZeroBefore(7) && groups[7] === 1) return 'private';
   if ((first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80) return 'private';
   // Unspecified and the rest of ::/8, discard-only 100::/64, documentation 2001:db8::/32 and 3fff::/20, multicast.
   const discardOnly = first === 0x0100 && groups.slice(1, 4).every((group) => group === 0);
-  const documentation = (first === 0x2001 && second === 0x0db8) || (first & 0xfff0) === 0x3ff0;
+  const documentation =
+    (first === 0x2001 && second === 0x0db8) || (first === 0x3fff && (second & 0xf000) === 0);
   if ((first & 0xff00) === 0 || discardOnly || documentation || (first & 0xff00) === 0xff00) return 'special';
   return 'public';
 }
