@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { isPortOpen } from '@sarwatch/devstack';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSarwatch } from './support/cli-process.js';
@@ -24,6 +25,19 @@ const alive = (pid: number) => {
   }
 };
 
+const LOCAL_ENV = {
+  LOG_FORMAT: 'json',
+  METRICS_PORT: String(TEST_PORTS.localMetrics),
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+const LOCAL_ARGS = [
+  'local',
+  '--kafka-port',
+  String(TEST_PORTS.localKafka),
+  '--kinesis-port',
+  String(TEST_PORTS.localKinesis),
+];
+
 describe('sarwatch local', () => {
   let local: RunningCli | undefined;
   // Ctrl-C first: killed outright, it could not stop the broker, emulator and enricher it started.
@@ -49,7 +63,7 @@ describe('sarwatch local', () => {
         '--stream',
         'local-under-test',
       ],
-      { LOG_FORMAT: 'json', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      LOCAL_ENV,
     );
     await waitForOutput(local, 'first enriched event on sarwatch.events.v1', 120_000);
     const readyInMs = Date.now() - startedAt;
@@ -81,7 +95,7 @@ describe('sarwatch local', () => {
         '--kinesis-port',
         String(TEST_PORTS.localKinesis),
       ],
-      { LOG_FORMAT: 'json', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      LOCAL_ENV,
     );
     await waitForOutput(local, 'first enriched event on sarwatch.events.v1', 120_000);
     expect(local.output()).toContain('"security":"TLS, SASL scram-sha-512"');
@@ -111,5 +125,49 @@ describe('sarwatch local', () => {
     }
     local.child.kill('SIGINT');
     expect((await local.exited).code).toBe(0);
+  });
+
+  it('a second stack on the same ports refuses with one line, and the first runs on, its data untouched', async () => {
+    local = runCli([...LOCAL_ARGS, '--rate', '50'], LOCAL_ENV);
+    await waitForOutput(local, 'first enriched event on sarwatch.events.v1', 120_000);
+
+    const second = await runSarwatch(LOCAL_ARGS, LOCAL_ENV);
+    expect(second.code).toBe(2);
+    const message = second.stderr.trim();
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message).toContain(`127.0.0.1:${TEST_PORTS.localKafka} (Kafka)`);
+    expect(message).toContain(`127.0.0.1:${TEST_PORTS.localMetrics} (the enricher's metrics)`);
+    expect(second.stdout).toBe('');
+
+    // The first stack still publishes, and counts only its own events: the pipeline line keeps growing.
+    const enrichedCounts = () =>
+      [...stripVTControlCharacters(local?.output() ?? '').matchAll(/"enriched":(\d+)/g)].map((match) =>
+        Number(match[1]),
+      );
+    const deadline = Date.now() + 45_000;
+    while (enrichedCounts().length < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const counts = enrichedCounts();
+    expect(counts.at(-1)).toBeGreaterThan(counts.at(-2) ?? 0);
+    local.child.kill('SIGINT');
+    expect((await local.exited).code).toBe(0);
+  });
+
+  it('when the enricher dies, says so at once and stops everything with exit code 1', async () => {
+    local = runCli([...LOCAL_ARGS, '--rate', '20'], LOCAL_ENV);
+    await waitForOutput(local, 'first enriched event on sarwatch.events.v1', 120_000);
+    await waitForOutput(local, 'sarwatch run, pid ', 10_000);
+    const enricherPid = Number(/sarwatch run, pid (\d+)/.exec(local.output())?.[1]);
+    process.kill(enricherPid, 'SIGKILL');
+    const { code } = await local.exited;
+    expect(code).toBe(1);
+    expect(local.output()).toContain(
+      'the enricher ended by itself (killed by SIGKILL); stopping the local stack',
+    );
+    expect(pidsIn(local.output()).filter(alive)).toEqual([]);
+    for (const port of [TEST_PORTS.localKafka, TEST_PORTS.localKinesis, TEST_PORTS.localMetrics]) {
+      expect(await isPortOpen(port)).toBe(false);
+    }
   });
 });

@@ -10,6 +10,8 @@ export const TEST_PORTS = {
   /** `sarwatch local` under test starts its own broker and emulator here. */
   localKafka: 19292,
   localKinesis: 14569,
+  /** ... and its enricher's metrics, away from the 9464 a developer's `npm run local` uses. */
+  localMetrics: 19468,
   /** moto's AWS API server, for `sarwatch infra`. */
   moto: 15099,
   /** A broker of its own, which the outage tests stop and start, and a Kinesis emulator with short iterators. */

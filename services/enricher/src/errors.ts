@@ -8,7 +8,6 @@ export const ENRICHER_ERROR_CODES = [
   'FENCED',
   /** A shard made no progress for the stall timeout while records were waiting. */
   'STALLED',
-  'METRICS_UNAVAILABLE',
   /** The alert rules file cannot be read or is not a valid rules file. */
   'ALERT_RULES_INVALID',
 ] as const;

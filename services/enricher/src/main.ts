@@ -13,13 +13,14 @@ import {
   createLogger,
   type Logger,
   listenForStopWithDeadline,
+  MetricsUnavailableError,
   startMetricsServer,
   untilDone,
 } from '@sarwatch/runtime';
 import { DEFAULT_ALERT_RULES_FILE } from './alerts/alert-rules-file.js';
 import { LiveAlertRules } from './alerts/live-alert-rules.js';
 import { type EnricherConfig, parseEnricherConfig } from './config.js';
-import { EnricherError, isEnricherError } from './errors.js';
+import { isEnricherError } from './errors.js';
 import { KafkaCheckpointLog } from './kafka/checkpoint-log.js';
 import { KafkaLeaseGroup } from './kafka/kafka-lease-group.js';
 import { KafkaShardLeases } from './kafka/kafka-shard-leases.js';
@@ -56,7 +57,7 @@ export async function runEnricher(env: Readonly<Record<string, string | undefine
   } catch (error) {
     const refused = reportAccessRefusal(error, 'sarwatch run', log);
     if (refused !== null) return refused;
-    if (!isEnricherError(error, 'METRICS_UNAVAILABLE') && !isEnricherError(error, 'ALERT_RULES_INVALID'))
+    if (!(error instanceof MetricsUnavailableError) && !isEnricherError(error, 'ALERT_RULES_INVALID'))
       throw error;
     process.stderr.write(`sarwatch run: ${error.message}\n`);
     return EXIT_BAD_CONFIG;
@@ -139,12 +140,6 @@ async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSigna
       const failure = checkpointLog.failure ?? ownership.failure;
       return failure ? `a Kafka consumer stopped for good: ${failure.message}` : null;
     },
-  }).catch((error: unknown) => {
-    throw new EnricherError(
-      'METRICS_UNAVAILABLE',
-      `cannot serve metrics on ${config.METRICS_HOST}:${config.METRICS_PORT} (METRICS_HOST, METRICS_PORT): ${(error as Error).message}`,
-      { cause: error },
-    );
   });
   log.info({ address: server.address }, `metrics on http://${server.address}/metrics, /healthz, /readyz`);
   alertRules.watch();

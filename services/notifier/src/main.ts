@@ -11,6 +11,7 @@ import {
   configOrReport,
   createLogger,
   listenForStopWithDeadline,
+  MetricsUnavailableError,
   startMetricsServer,
   untilDone,
 } from '@sarwatch/runtime';
@@ -114,6 +115,10 @@ export async function runNotifier(env: Readonly<Record<string, string | undefine
     log.info('stopped cleanly');
     return EXIT_OK;
   } catch (error) {
+    if (error instanceof MetricsUnavailableError) {
+      process.stderr.write(`sarwatch notify: ${error.message}\n`);
+      return EXIT_BAD_CONFIG;
+    }
     const refused = reportAccessRefusal(error, 'sarwatch notify', log);
     if (refused === null) throw error;
     return refused;

@@ -10,7 +10,7 @@ export {
 export { createKinesisClient, endpointSettings, type KinesisClientOptions } from './kinesis-client.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { LoggingConfigSchema } from './logging-config.js';
-export { type MetricsServerOptions, startMetricsServer } from './metrics-server.js';
+export { type MetricsServerOptions, MetricsUnavailableError, startMetricsServer } from './metrics-server.js';
 export { sleep } from './sleep.js';
 export {
   EXIT_FORCED,

@@ -17,6 +17,11 @@ export interface MetricsServerOptions {
  * `/metrics` for Prometheus, `/healthz` (the process works, or can recover by itself) and `/readyz` (it can do its
  * job now: for the enricher, it holds its shards and reaches Kafka).
  */
+/** The metrics port is taken or not this host's: a setting to fix, reported like a configuration problem. */
+export class MetricsUnavailableError extends Error {
+  override readonly name = 'MetricsUnavailableError';
+}
+
 export async function startMetricsServer(
   options: MetricsServerOptions,
 ): Promise<{ address: string; close(): Promise<void> }> {
@@ -46,7 +51,14 @@ export async function startMetricsServer(
     response.writeHead(404).end();
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) =>
+      reject(
+        new MetricsUnavailableError(
+          `cannot serve metrics on ${options.host}:${options.port} (METRICS_HOST, METRICS_PORT): ${error.message}`,
+          { cause: error },
+        ),
+      ),
+    );
     server.listen(options.port, options.host, () => resolve());
   });
   const { address, port } = server.address() as AddressInfo;

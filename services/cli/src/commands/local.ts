@@ -3,7 +3,18 @@ import { type RuleState, RuleStateSchema } from '@sarwatch/core';
 import { type KafkaConnection, parseKafkaConnection } from '@sarwatch/kafka';
 import { ConfigError, createLogger, listenForStop } from '@sarwatch/runtime';
 import { type Command, EXIT_USAGE } from '../command.js';
+import { LocalStackRefused } from '../local/local-guard.js';
 import { runLocalStack } from '../local/local-stack.js';
+
+/** How the user set each number, for the message that names a bad one. */
+const SETTING_NAMES = {
+  rate: '--rate',
+  shards: '--shards',
+  malformed: '--malformed',
+  kafkaPort: '--kafka-port',
+  kinesisPort: '--kinesis-port',
+  metricsPort: 'METRICS_PORT',
+} as const;
 
 export const localCommand: Command = {
   name: 'local',
@@ -33,6 +44,12 @@ Options:
                       made for this run, and everything connects that way; the settings are printed
   --kafka-port P      port of the broker started here (default 9092; P+1 is its controller)
   --kinesis-port P    port of the emulator started here (default 4567)
+
+The enricher serves its metrics on METRICS_PORT (default 9464). A port the stack needs that is already taken, or
+a data folder another running stack holds, stops it before it starts anything.
+
+Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 one of its processes (emulator, broker, enricher) ended by itself,
+2 bad usage, a port in use or a data folder held by another sarwatch local.
 `,
   async run(args) {
     let values: ReturnType<typeof parse>['values'];
@@ -58,11 +75,12 @@ Options:
       malformed: Number(values.malformed),
       kafkaPort: Number(values['kafka-port']),
       kinesisPort: Number(values['kinesis-port']),
+      metricsPort: Number(process.env.METRICS_PORT || 9464),
     };
     const bad = Object.entries(numbers).filter(([, value]) => !Number.isFinite(value) || value < 0);
     if (bad.length > 0 || numbers.malformed > 1) {
       process.stderr.write(
-        `sarwatch local: invalid ${bad.map(([name]) => `--${name}`).join(', ') || '--malformed'}\n`,
+        `sarwatch local: invalid ${bad.map(([name]) => SETTING_NAMES[name as keyof typeof numbers]).join(', ') || '--malformed'}\n`,
       );
       return EXIT_USAGE;
     }
@@ -76,7 +94,7 @@ Options:
     const stop = listenForStop((signal) =>
       log.info({ signal }, 'stopping (press Ctrl-C again to kill at once)'),
     );
-    await runLocalStack(
+    const run = runLocalStack(
       {
         streamName: values.stream ?? 'sarwatch-local',
         shards: numbers.shards,
@@ -88,12 +106,17 @@ Options:
         externalKafka,
         externalKinesis: process.env.KINESIS_ENDPOINT || undefined,
         secure: values.secure ?? false,
+        metricsPort: numbers.metricsPort,
         cliPath: process.argv[1] ?? '',
       },
       log,
       stop.signal,
     );
-    return 0;
+    return run.catch((error: unknown) => {
+      if (!(error instanceof LocalStackRefused)) throw error;
+      process.stderr.write(`sarwatch local: ${error.message}\n`);
+      return EXIT_USAGE;
+    });
   },
 };
 

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ALERTS_TOPIC_V1, AlertSchema, type RuleState } from '@sarwatch/core';
@@ -8,6 +9,7 @@ import {
   createCertificateAuthority,
   defaultCacheDir,
   defaultChildProcesses,
+  describeExit,
   ensureStream,
   type RunningProcess,
   startKafka,
@@ -19,6 +21,7 @@ import { type KafkaConnection, parseKafkaConnection } from '@sarwatch/kafka';
 import { createKinesisClient, type Logger, sleep } from '@sarwatch/runtime';
 import { LOCAL_OTHER_SERVICE_RATIO, localSarRule } from '../infra/sar-rule.js';
 import { followTopics } from '../kafka/topic-follower.js';
+import { lockDataFolder, type PortClaim, refuseTakenPorts } from './local-guard.js';
 
 export interface LocalStackOptions {
   streamName: string;
@@ -38,6 +41,8 @@ export interface LocalStackOptions {
   externalKinesis: string | undefined;
   /** Start the broker with a SASL_SSL listener (TLS, SCRAM-SHA-512) and connect everything through it. */
   secure: boolean;
+  /** The enricher's METRICS_PORT; 0 lets it pick a free one. */
+  metricsPort: number;
   /** The `sarwatch` executable, to start the enricher exactly as production does: `sarwatch run`. */
   cliPath: string;
 }
@@ -47,41 +52,67 @@ const DLQ_TOPIC = 'sarwatch.dlq.v1';
 const ALERTS_TOPIC = ALERTS_TOPIC_V1;
 const REPORT_EVERY_MS = 10_000;
 
+/** Exit codes of `sarwatch local`, as its --help states them. */
+export const EXIT_STOPPED = 0;
+export const EXIT_COMPONENT_FAILED = 1;
+
 /**
  * The whole pipeline on this machine: emulator, broker, enricher (a child process running `sarwatch run`) and a
- * feeder, plus a running count of what comes out. Resolves when `stop` aborts and everything it started is gone.
+ * feeder, plus a running count of what comes out. Resolves, once everything it started is gone, with
+ * EXIT_STOPPED when `stop` aborted, or EXIT_COMPONENT_FAILED when one of its processes ended by itself.
+ * Throws LocalStackRefused, before starting anything, when its ports or data folder are another stack's.
  */
 export async function runLocalStack(
   options: LocalStackOptions,
   log: Logger,
   stop: AbortSignal,
-): Promise<void> {
+): Promise<number> {
   const startedAt = Date.now();
   const started: RunningProcess[] = [];
+  const failed = new AbortController();
+  const running = AbortSignal.any([stop, failed.signal]);
+  // A process that ends on its own ends the stack: counting on without it would only print zeros.
+  const watch = (name: string, exited: Promise<string>) =>
+    void exited.then((how) => {
+      if (running.aborted) return;
+      log.error({ name, how }, `${name} ended by itself (${how}); stopping the local stack`);
+      failed.abort();
+    });
   let enricher: ChildProcess | undefined;
   let feeding: Promise<unknown> = Promise.resolve();
   let stopFollowing: () => Promise<void> = async () => {};
+  const folder = localFolder(options.kafkaPort);
+  // Before anything starts: a broken pattern file, a taken port or folder is the user's to fix, with nothing to
+  // clean up.
+  const bus = localSarRule(options.ruleState);
+  await refuseTakenPorts(portClaims(options));
+  const lock = await lockDataFolder(folder);
   try {
-    // Before anything starts: a broken pattern file is the user's to fix, with nothing to clean up.
-    const bus = localSarRule(options.ruleState);
     const kinesis = options.externalKinesis
       ? { endpoint: options.externalKinesis }
       : await startKinesis({ port: options.kinesisPort, log }).then((emulator) => {
           started.push(emulator);
+          watch('the Kinesis emulator', emulator.exited);
           return { endpoint: `http://${emulator.address}` };
         });
     const kafka = options.externalKafka
       ? { connection: options.externalKafka, env: {} }
-      : await startLocalKafka(options, log, started);
+      : await startLocalKafka(options, folder, log, started);
+    for (const process of started) if (process.name === 'kafka') watch('the Kafka broker', process.exited);
     const brokers = kafka.connection.brokers.join(',');
-    if (stop.aborted) return;
+    if (stop.aborted) return EXIT_STOPPED;
 
     const client = createKinesisClient({ region: 'us-east-1', endpoint: kinesis.endpoint });
     await ensureStream({ client, streamName: options.streamName, shardCount: options.shards, log });
 
-    enricher = startEnricher(options, kinesis.endpoint, kafka.env);
+    const enricherProcess = startEnricher(options, kinesis.endpoint, kafka.env);
+    enricher = enricherProcess;
+    watch(
+      'the enricher',
+      once(enricherProcess, 'exit').then(() => describeExit(enricherProcess)),
+    );
     const counts: Counts = { events: 0, deadLetters: 0, alerts: 0, firstEventAfterMs: 0 };
-    stopFollowing = await followUntilReady(kafka.connection, counts, startedAt, log, stop);
+    stopFollowing = await followUntilReady(kafka.connection, counts, startedAt, log, running);
 
     const generator = createEventGenerator({
       seed: Date.now(),
@@ -94,9 +125,10 @@ export async function runLocalStack(
       { streamName: options.streamName, ratePerSecond: options.rate },
       log,
     );
-    feeding = feeder.run(stop).finally(() => client.destroy());
+    feeding = feeder.run(running).finally(() => client.destroy());
     printWhereThingsRun(options, kinesis.endpoint, brokers, kafka.env, enricher.pid);
-    await reportUntilStopped(counts, bus.counts, log, stop);
+    await reportUntilStopped(counts, bus.counts, log, running);
+    return failed.signal.aborted ? EXIT_COMPONENT_FAILED : EXIT_STOPPED;
   } finally {
     log.info('stopping the local stack');
     await feeding;
@@ -108,7 +140,26 @@ export async function runLocalStack(
     // Its own shutdown deadline is 9 s; past that, terminate() kills it.
     if (enricher) await terminate(enricher);
     for (const process of started.reverse()) await process.stop();
+    await lock.release();
   }
+}
+
+/** Each broker port has a folder of its own, so stacks on other ports never touch each other's data. */
+const localFolder = (kafkaPort: number) => join(defaultCacheDir(), 'local', String(kafkaPort));
+
+function portClaims(options: LocalStackOptions): PortClaim[] {
+  const claims: PortClaim[] = [];
+  if (!options.externalKinesis) claims.push({ port: options.kinesisPort, purpose: 'the Kinesis emulator' });
+  if (!options.externalKafka) {
+    claims.push(
+      { port: options.kafkaPort, purpose: 'Kafka' },
+      { port: options.kafkaPort + 1, purpose: 'the Kafka controller' },
+    );
+    if (options.secure) claims.push({ port: options.kafkaPort + 2, purpose: 'Kafka over TLS and SCRAM' });
+  }
+  if (options.metricsPort !== 0)
+    claims.push({ port: options.metricsPort, purpose: "the enricher's metrics" });
+  return claims;
 }
 
 interface LocalKafka {
@@ -121,16 +172,16 @@ const LOCAL_SCRAM_USER = 'sarwatch';
 
 async function startLocalKafka(
   options: LocalStackOptions,
+  folder: string,
   log: Logger,
   started: RunningProcess[],
 ): Promise<LocalKafka> {
   // The emulator keeps streams in memory, so checkpoints from an earlier run would point at records that no
-  // longer exist: each local run starts with an empty broker.
-  const localDir = join(defaultCacheDir(), 'local');
-  const dataDir = join(localDir, 'kafka');
+  // longer exist: each local run starts with an empty broker. The folder is this stack's alone (its lock).
+  const dataDir = join(folder, 'kafka');
   await rm(dataDir, { recursive: true, force: true });
   const port = options.kafkaPort;
-  const secure = options.secure ? await secureListener(join(localDir, 'tls'), port + 2) : undefined;
+  const secure = options.secure ? await secureListener(join(folder, 'tls'), port + 2) : undefined;
   const broker = await startKafka({
     port,
     controllerPort: port + 1,
@@ -175,6 +226,7 @@ function startEnricher(
     env: {
       ...process.env,
       KINESIS_STREAM_NAME: options.streamName,
+      METRICS_PORT: String(options.metricsPort),
       KINESIS_ENDPOINT: kinesisEndpoint,
       ...kafkaEnv,
       KINESIS_START_POSITION: 'TRIM_HORIZON',
@@ -289,7 +341,7 @@ function printWhereThingsRun(
     `  Kinesis API   ${kinesis}   stream ${options.streamName} (${options.shards} shards)`,
     `  Kafka         ${brokers}   topics ${EVENTS_TOPIC}, ${ALERTS_TOPIC}, ${DLQ_TOPIC}, sarwatch.checkpoints.v1`,
     `  alerts        the SAR rule pack (infra/alerts/sar-rules.json); each alert is printed as it arrives`,
-    `  enricher      sarwatch run, pid ${enricherPid ?? '?'}; metrics http://127.0.0.1:${process.env.METRICS_PORT ?? 9464}/metrics`,
+    `  enricher      sarwatch run, pid ${enricherPid ?? '?'}; metrics http://127.0.0.1:${options.metricsPort}/metrics`,
     `  EventBridge   rule ${options.ruleState}, pattern infra/eventbridge/sar-cloudtrail-pattern.json, key $.account`,
     `  feeder        ${options.rate} calls/s (${LOCAL_OTHER_SERVICE_RATIO * 100}% to other services), about ${Math.round(options.malformedRatio * 100)}% malformed on purpose`,
     '',
