@@ -8,3 +8,4 @@ export {
   KinesisFeeder,
 } from './kinesis-feeder.js';
 export { type BusCounts, LocalEventBridge } from './local-event-bridge.js';
+export { FeedImpossibleError, impossibleFeed } from './put-failure.js';

@@ -1,5 +1,6 @@
 import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import { sleep } from '@sarwatch/runtime';
+import { FeedImpossibleError, impossibleFeed } from './put-failure.js';
 
 export interface FeedRecord {
   data: Uint8Array;
@@ -32,7 +33,8 @@ const MAX_RECORDS_PER_PUT = 500;
 const TICKS_PER_SECOND = 10;
 
 /**
- * Puts generated records into a stream at a steady rate, retrying the entries Kinesis throttles. `next` returns
+ * Puts generated records into a stream at a steady rate, retrying the entries Kinesis throttles and calls that may
+ * pass; throws FeedImpossibleError for those that cannot (no such stream, no or refused credentials). `next` returns
  * null for an event that happened but is not for the stream (the rule filtered it).
  */
 export class KinesisFeeder {
@@ -83,6 +85,8 @@ export class KinesisFeeder {
         stats.retried += failed.length;
         pending = failed;
       } catch (error) {
+        const impossible = impossibleFeed(error, this.options.streamName);
+        if (impossible) throw new FeedImpossibleError(impossible, { cause: error });
         this.log.warn({ err: error, records: pending.length }, 'PutRecords failed, retrying');
       }
       if (pending.length > 0) await sleep(Math.min(5_000, 100 * 2 ** attempt++), signal);

@@ -20,11 +20,12 @@ export const classifyCommand: Command = {
 Reads CloudTrail records of Serverless Application Repository calls from FILE, or from stdin when FILE is - or
 absent, and writes each one enriched, as one JSON line on stdout, in input order. The input may be bare CloudTrail
 records, EventBridge envelopes, a CloudTrail log file from S3 ({"Records": [...]}), a JSON array, or one JSON
-document per line; gzipped input is unpacked. It is read as a stream, in bounded memory, whatever its size.
+document per line; log files and arrays may follow each other in any mix (cat *.json); gzipped input is unpacked. It is read as a stream, in bounded memory, whatever its size.
 
 A record that cannot be read is reported on stderr in one line, with its position and its dead-letter reason,
 and the records after it are still classified:
   sarwatch classify: record 17 (line 230): invalid-json: Unexpected end of JSON input
+The first 20 of each reason are shown; a last line counts the others. An input with no record at all says so.
 On a terminal, stderr also shows progress.
 
 Exit codes: 0 every record was read, 1 some were not, 2 bad usage or a FILE that cannot be opened.
@@ -56,12 +57,40 @@ interface Counts {
   bytesRead: number;
 }
 
+/** Lines shown per dead-letter reason; a file of thousands of bad records is summed up rather than printed. */
+const LINES_PER_REASON = 20;
+
+/** Says the first few problems of each reason, and counts the rest. */
+class ProblemLines {
+  private readonly shown = new Map<string, number>();
+  private readonly held = new Map<string, number>();
+
+  line(position: RecordPosition, reason: string, message: string): string {
+    const shown = this.shown.get(reason) ?? 0;
+    if (shown < LINES_PER_REASON) {
+      this.shown.set(reason, shown + 1);
+      return failureLine(position, reason, message);
+    }
+    this.held.set(reason, (this.held.get(reason) ?? 0) + 1);
+    return '';
+  }
+
+  /** The closing line for what was not shown, or nothing. */
+  summary(): string {
+    if (this.held.size === 0) return '';
+    const total = [...this.held.values()].reduce((sum, count) => sum + count, 0);
+    const each = [...this.held].map(([reason, count]) => `${reason} ${count}`).join(', ');
+    return `sarwatch classify: ${total} more unreadable records not shown (${each})\n`;
+  }
+}
+
 async function classify(input: Readable, stdout: NodeJS.WriteStream, stderr: NodeJS.WriteStream) {
   const output = new LineSink(stdout);
   const problems = new LineSink(stderr);
   const progress = stderr.isTTY ? new Progress(stderr) : null;
   const counts: Counts = { records: 0, unreadable: 0, bytesRead: 0 };
   const reader = new RecordReader();
+  const lines = new ProblemLines();
 
   // One write per chunk of input rather than per record: far fewer system calls, and backpressure still holds.
   const handle = async (records: ReadRecord[]) => {
@@ -71,7 +100,7 @@ async function classify(input: Readable, stdout: NodeJS.WriteStream, stderr: Nod
       counts.records++;
       if (!result.ok) {
         counts.unreadable++;
-        failures += failureLine(position, result.reason, result.message);
+        failures += lines.line(position, result.reason, result.message);
         continue;
       }
       try {
@@ -80,7 +109,7 @@ async function classify(input: Readable, stdout: NodeJS.WriteStream, stderr: Nod
         events += `${JSON.stringify(event)}\n`;
       } catch (error) {
         counts.unreadable++;
-        failures += failureLine(position, 'enrichment-failed', messageOf(error));
+        failures += lines.line(position, 'enrichment-failed', messageOf(error));
       }
     }
     if (failures) {
@@ -102,6 +131,11 @@ async function classify(input: Readable, stdout: NodeJS.WriteStream, stderr: Nod
   }
   if (!output.closed) await handle(reader.end());
   progress?.finish(counts);
+  const closing = lines.summary();
+  if (closing) await problems.write(closing);
+  if (counts.records === 0 && readFailure === null) {
+    await problems.write('sarwatch classify: the input held no record\n');
+  }
   if (readFailure !== null) {
     await problems.write(`sarwatch classify: reading the input failed: ${oneLine(messageOf(readFailure))}\n`);
   }

@@ -50,6 +50,9 @@ Options:
 
 Environment: AWS_REGION (default us-east-1), the usual AWS credential variables, SARWATCH_TARGET_ROLE_ARN,
 AWS_ENDPOINT_URL (as --endpoint).
+
+Exit codes: 0 planned, applied and verified, or status ok; 1 status not ok, or AWS refused or failed a call;
+2 bad usage (an option missing or invalid).
 `,
   async run(args) {
     let action: Action;
@@ -185,8 +188,31 @@ function desiredDeployment(options: ReturnType<typeof parse>['values']): Desired
   });
   if (!parsed.success) {
     throw new Error(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`).join('; '),
+      parsed.error.issues
+        .map((issue) => {
+          const field = issue.path.join('.');
+          const option = OPTION_OF[field] ?? field;
+          return issue.message.endsWith('received undefined')
+            ? `${option} is required`
+            : `${option}: ${issue.message}`;
+        })
+        .join('; '),
     );
   }
   return parsed.data;
 }
+
+/** The option (or variable) that sets each field of the deployment, for messages that name what to fix. */
+const OPTION_OF: Readonly<Record<string, string>> = {
+  'stream.name': '--stream',
+  'stream.mode': '--stream-mode',
+  'stream.shardCount': '--shards',
+  'stream.retentionHours': '--retention-hours',
+  'stream.kmsKeyId': '--kms-key',
+  'rule.name': '--rule',
+  'rule.eventBusName': '--event-bus',
+  'rule.state': '--rule-state',
+  'rule.pattern': '--pattern-file',
+  'target.roleArn': '--role-arn (or SARWATCH_TARGET_ROLE_ARN)',
+  'target.deadLetterArn': '--dead-letter-arn',
+};

@@ -112,11 +112,13 @@ describe('JsonValueSplitter', () => {
       ]);
     });
 
-    it('yields a later document that is not a log file whole', () => {
-      expectSplit('{"Records":[{"a":1}]}\n{"b":2}\n[3]', [
+    it('yields a later document that is neither a log file nor an array whole, and splits arrays in any mix', () => {
+      expectSplit('{"Records":[{"a":1}]}\n{"b":2}\n[3]{"Records":[{"c":4}]}[{"d":5}]', [
         ['{"a":1}', 1],
         ['{"b":2}', 2],
-        ['[3]', 3],
+        ['3', 3],
+        ['{"c":4}', 3],
+        ['{"d":5}', 3],
       ]);
     });
 

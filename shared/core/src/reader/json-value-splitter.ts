@@ -8,8 +8,8 @@
  * - `{"Records":[` (a CloudTrail log file from S3): each element of the Records array is a value;
  * - `[`: each element of the array is a value;
  * - anything else: each top-level value is one (one document, concatenated or pretty-printed documents, NDJSON).
- * Later documents of the same kind (log files or arrays concatenated, as `cat` or a multi-member gzip gives them)
- * are split the same way; any other document is a value of its own.
+ * Later log files and arrays are split the same way, in any mix (`cat` of log files and exported arrays, a
+ * multi-member gzip); in an input of top-level values, any other document is a value of its own.
  *
  * Broken input never stops it. Pretty-printers indent whatever is nested, so a line that starts with `{` or `[`
  * while a value is still open begins a new value, and the open one is yielded as cut short; a line break inside a
@@ -167,7 +167,7 @@ export class JsonValueSplitter {
     const end = prefix.match(this.chunk, at);
     this.line += prefix.newlines;
     if (prefix.result === 'matched') {
-      this.detected = 'records';
+      this.detected ??= 'records';
       this.values.drop();
       this.inArray = true;
       this.arrayIsRecords = true;
@@ -210,8 +210,8 @@ export class JsonValueSplitter {
 
   private startDocument(at: number): number {
     const byte = this.chunk[at];
-    if (byte === OPEN_BRACKET && (this.detected === null || this.detected === 'array')) {
-      this.detected = 'array';
+    if (byte === OPEN_BRACKET && this.detected !== 'values') {
+      this.detected ??= 'array';
       this.inArray = true;
       this.arrayIsRecords = false;
       this.state = ARRAY;
@@ -286,8 +286,7 @@ export class JsonValueSplitter {
     this.inArray = inArray;
     this.values.begin(at, this.line);
     this.scanner.begin(byte, inArray);
-    const mayBeLogFile =
-      byte === OPEN_BRACE && !inArray && (this.detected === null || this.detected === 'records');
+    const mayBeLogFile = byte === OPEN_BRACE && !inArray && this.detected !== 'values';
     if (mayBeLogFile) this.recordsPrefix.restart();
     this.state = mayBeLogFile ? PREFIX : VALUE;
     return at + 1;
