@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type CloudTrailRecord,
   classifyIdentity,
@@ -160,7 +161,7 @@ describe('createEventGenerator', () => {
     }
   });
 
-  it('draws from a pool of about thirty applications in three accounts, so applications recur', () => {
+  it('draws from a pool of about thirty applications in six accounts, so applications recur', () => {
     const ids = events(take(2_000, 21)).flatMap((e) => {
       const id = e.record.requestParameters?.applicationId;
       return typeof id === 'string' ? [id] : [];
@@ -168,7 +169,54 @@ describe('createEventGenerator', () => {
     const distinct = new Set(ids);
     expect(distinct.size).toBeGreaterThanOrEqual(25);
     expect(distinct.size).toBeLessThanOrEqual(30);
-    expect(new Set([...distinct].map((id) => id.split(':')[4])).size).toBe(3);
+    expect(new Set([...distinct].map((id) => id.split(':')[4])).size).toBe(6);
+  });
+
+  it("spreads events over every shard of a 4-shard stream when keyed by account, as EventBridge's target keys them", () => {
+    const perShard = [0, 0, 0, 0];
+    for (const { envelope } of events(take(2_000, 22))) {
+      // Kinesis maps a partition key to a shard by the MD5 of the key, over evenly split hash ranges.
+      const hash = BigInt(`0x${createHash('md5').update(envelope.account).digest('hex')}`);
+      perShard[Number((hash * 4n) >> 128n)] += 1;
+    }
+    for (const count of perShard) expect(count).toBeGreaterThan(200);
+  });
+
+  it('reports Identity Center sessions without MFA, as CloudTrail does', () => {
+    const sso = events(take(2_000, 23))
+      .map((e) => e.record.userIdentity)
+      .filter((identity) => identity.sessionContext?.sessionIssuer?.userName?.startsWith('AWSReservedSSO_'));
+    expect(sso.length).toBeGreaterThan(100);
+    for (const identity of sso) expect(identity.sessionContext?.attributes?.mfaAuthenticated).toBe('false');
+  });
+
+  it('denies every write of a read-only role, and only a few calls of the others', () => {
+    const records = events(take(20_000, 24)).map((e) => e.record);
+    const readOnlyRole = (record: CloudTrailRecord) =>
+      record.userIdentity.sessionContext?.sessionIssuer?.userName?.startsWith(
+        'AWSReservedSSO_ReadOnlyAccess_',
+      );
+    const readOnlyWrites = records.filter((record) => readOnlyRole(record) && record.readOnly === false);
+    expect(readOnlyWrites.length).toBeGreaterThan(10);
+    for (const record of readOnlyWrites) expect(record.errorCode).toBe('AccessDeniedException');
+    const denied = records.filter((record) => record.errorCode !== undefined).length;
+    expect(denied / records.length).toBeLessThan(0.06);
+  });
+
+  it('changes applications in a few calls in a hundred, as an organisation does', () => {
+    const records = events(take(20_000, 25)).map((e) => e.record);
+    const changes = records.filter((record) =>
+      [
+        'CreateApplication',
+        'CreateApplicationVersion',
+        'UpdateApplication',
+        'PutApplicationPolicy',
+        'UnshareApplication',
+        'DeleteApplication',
+      ].includes(record.eventName),
+    );
+    expect(changes.length / records.length).toBeGreaterThan(0.03);
+    expect(changes.length / records.length).toBeLessThan(0.1);
   });
 
   it('shares publicly, with the organization, with accounts, and makes private again', () => {

@@ -25,7 +25,7 @@ export type IdentityShape = (typeof IDENTITY_SHAPES)[number];
 
 /** Automation and SSO dominate real trails; root and service-made calls are the rare ones worth spotting. */
 export const IDENTITY_SHAPE_WEIGHTS: Readonly<Record<IdentityShape, number>> = {
-  'root-console': 3,
+  'root-console': 0.3,
   'iam-user-access-key': 14,
   'iam-user-console': 8,
   'web-identity-ci': 16,
@@ -46,6 +46,8 @@ export interface Caller {
   fromConsole: boolean;
   /** The ARN an AccessDenied message names; null for AWS services, which this generator never denies. */
   principalArn: string | null;
+  /** A role that may only read (Identity Center's ReadOnlyAccess): every write it tries is denied. */
+  readOnly: boolean;
 }
 
 export interface CallerContext {
@@ -79,6 +81,7 @@ export function buildCaller(shape: IdentityShape, context: CallerContext): Calle
         ...fromInternet(rng, ua),
         fromConsole: true,
         principalArn: identity.arn ?? null,
+        readOnly: false,
       };
     }
     case 'iam-user-access-key': {
@@ -90,6 +93,7 @@ export function buildCaller(shape: IdentityShape, context: CallerContext): Calle
         ...fromInternet(rng, ua),
         fromConsole: false,
         principalArn: identity.arn ?? null,
+        readOnly: false,
       };
     }
     case 'iam-user-console': {
@@ -104,7 +108,13 @@ export function buildCaller(shape: IdentityShape, context: CallerContext): Calle
         },
       };
       const base = fromInternet(rng, 'console.amazonaws.com');
-      return { userIdentity: identity, ...base, fromConsole: true, principalArn: identity.arn ?? null };
+      return {
+        userIdentity: identity,
+        ...base,
+        fromConsole: true,
+        principalArn: identity.arn ?? null,
+        readOnly: false,
+      };
     }
     case 'web-identity-ci': {
       const session = rng.pick(['GitHubActions', `gha-${rng.int(1_000_000_000, 9_999_999_999)}`]);
@@ -118,18 +128,20 @@ export function buildCaller(shape: IdentityShape, context: CallerContext): Calle
         ...caller,
         ...fromInternet(rng, agent(['aws-sam-cli', 'aws-cli', 'terraform'])),
         fromConsole: false,
+        readOnly: false,
       };
     }
     case 'identity-center': {
       const viaConsole = rng.chance(0.55);
-      const caller = assumedRole(
-        context,
-        recipient,
-        rng.pick(recipient.ssoRoles),
-        rng.pick(context.world.ssoPeople),
-      );
+      const role = rng.pick(recipient.ssoRoles);
+      const caller = assumedRole(context, recipient, role, rng.pick(context.world.ssoPeople));
       const ua = viaConsole ? 'console.amazonaws.com' : agent(['aws-cli', 'aws-sam-cli']);
-      return { ...caller, ...fromInternet(rng, ua), fromConsole: viaConsole };
+      return {
+        ...caller,
+        ...fromInternet(rng, ua),
+        fromConsole: viaConsole,
+        readOnly: role.name.startsWith('AWSReservedSSO_ReadOnlyAccess_'),
+      };
     }
     case 'ec2-instance-role': {
       const instance = `i-0${rng.chars('0123456789abcdef', 16)}`;
@@ -138,6 +150,7 @@ export function buildCaller(shape: IdentityShape, context: CallerContext): Calle
         ...caller,
         ...fromInternet(rng, agent(['boto3', 'aws-cli', 'aws-sdk-js'])),
         fromConsole: false,
+        readOnly: false,
       };
     }
     case 'role-chaining': {
@@ -146,7 +159,12 @@ export function buildCaller(shape: IdentityShape, context: CallerContext): Calle
       const caller = assumedRole(context, recipient, recipient.releaseRole, `release-${rng.int(100, 999)}`, {
         sourceIdentity: person,
       });
-      return { ...caller, ...fromInternet(rng, agent(['aws-cli', 'boto3'])), fromConsole: false };
+      return {
+        ...caller,
+        ...fromInternet(rng, agent(['aws-cli', 'boto3'])),
+        fromConsole: false,
+        readOnly: false,
+      };
     }
     case 'cross-account-role': {
       const others = [...context.world.publishers, context.world.outsider].filter(
@@ -159,6 +177,7 @@ export function buildCaller(shape: IdentityShape, context: CallerContext): Calle
         ...caller,
         ...fromInternet(rng, agent(['terraform', 'aws-sdk-js', 'aws-cli'])),
         fromConsole: false,
+        readOnly: false,
       };
     }
     case 'federated-user': {
@@ -189,6 +208,7 @@ export function buildCaller(shape: IdentityShape, context: CallerContext): Calle
         ...fromInternet(rng, ua),
         fromConsole: false,
         principalArn: identity.arn ?? null,
+        readOnly: false,
       };
     }
     case 'aws-service':
@@ -233,7 +253,9 @@ function assumedRole(
         userName: role.name,
       },
       webIdFederationData: {},
-      attributes: sessionAttributes(context, role.name.startsWith('AWSReservedSSO_')),
+      // Identity Center asks for MFA at its own sign-in, which the role session does not show: real trails say
+      // "false" for these sessions, whatever the person did.
+      attributes: sessionAttributes(context, false),
       ...extra,
     },
   };
@@ -258,5 +280,6 @@ function fromService(identity: UserIdentity): Caller {
     userAgent: CLOUDFORMATION,
     fromConsole: false,
     principalArn: null,
+    readOnly: false,
   };
 }

@@ -59,7 +59,8 @@ export function buildEvent(context: EventContext): CloudTrailRecord {
   const crossAccount = callerAccountId !== recipient.id;
   const denied =
     caller.principalArn !== null &&
-    rng.chance(crossAccount ? DENIAL_RATE.crossAccount : DENIAL_RATE.ownAccount);
+    ((caller.readOnly && !isReadOnly(operation)) ||
+      rng.chance(crossAccount ? DENIAL_RATE.crossAccount : DENIAL_RATE.ownAccount));
   // A denied call changes nothing, so the application's version must not move on because of it.
   const versionBefore = app ? ([...app.version] as Application['version']) : null;
   const payload = buildOperation(operation, { rng, world, app, callerAccountId, now });

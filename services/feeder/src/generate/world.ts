@@ -1,8 +1,8 @@
 import { HEX, LOWER_ALNUM, type Rng, UPPER_ALNUM } from './prng.js';
 
 /**
- * The simulated organisation the events are about: three publishing accounts with their people, roles and
- * applications, plus one outside consumer. Built once per generator so that the same principals, keys and
+ * The simulated organisation the events are about: three teams, each with a production and a staging account of
+ * people, roles and applications, plus one outside consumer. Built once per generator so that the same principals, keys and
  * applications recur across events, as they do in a real trail.
  */
 export interface IamUser {
@@ -41,7 +41,11 @@ export interface Application {
 
 export interface World {
   region: string;
-  publishers: [Account, Account, Account];
+  /**
+   * Six accounts, so that the stream's partition key (`$.account`) spreads events over every shard of a 4-shard
+   * stream, as an organisation's many accounts do; their ids are chosen for that.
+   */
+  publishers: readonly Account[];
   /** An account outside the organisation that deploys shared applications: the cross-account caller. */
   outsider: Account;
   organizationId: string;
@@ -52,7 +56,17 @@ export interface World {
 
 export const DEFAULT_ACCOUNT_ID = '111122223333';
 export const DEFAULT_REGION = 'us-east-1';
-const OTHER_ACCOUNT_IDS = ['444455556666', '777788889999', '210987654321', '123456789012'];
+// With 111122223333 first, the first six of these land on shards 2, 2, 0, 1, 3 and 1 of four (MD5 of the key).
+const OTHER_ACCOUNT_IDS = [
+  '444455556666',
+  '777788889999',
+  '555566667777',
+  '343434343434',
+  '787878787878',
+  '210987654321',
+  '123456789012',
+];
+const PUBLISHING_ACCOUNTS = 6;
 
 const TEAMS = ['Platform Engineering', 'Data Platform', 'Cloud Security'];
 const APPLICATIONS_BY_TEAM: readonly (readonly [string, string, string[]])[][] = [
@@ -136,21 +150,18 @@ export function createWorld(rng: Rng, options: { accountId?: string; region?: st
   const primary = options.accountId ?? DEFAULT_ACCOUNT_ID;
   if (!/^\d{12}$/.test(primary)) throw new RangeError(`accountId must be 12 digits, got "${primary}"`);
   const region = options.region ?? DEFAULT_REGION;
-  const [second, third, outsiderId] = OTHER_ACCOUNT_IDS.filter((id) => id !== primary) as [
-    string,
-    string,
-    string,
-  ];
-  const publishers: [Account, Account, Account] = [
-    account(rng, primary, TEAMS[0] as string, region),
-    account(rng, second, TEAMS[1] as string, region),
-    account(rng, third, TEAMS[2] as string, region),
-  ];
-  const applications = publishers.flatMap((owner, index) =>
-    (APPLICATIONS_BY_TEAM[index] ?? []).map(
-      ([name, description, labels]): Application => ({
+  const ids = [primary, ...OTHER_ACCOUNT_IDS.filter((id) => id !== primary)];
+  // Production accounts first (teams in order), then each team's staging account.
+  const publishers = ids.slice(0, PUBLISHING_ACCOUNTS).map((id, index) => {
+    const team = TEAMS[index % TEAMS.length] as string;
+    return account(rng, id, index < TEAMS.length ? team : `${team} (staging)`, region);
+  });
+  // A team's applications alternate between its production and staging accounts.
+  const applications = APPLICATIONS_BY_TEAM.flatMap((apps, team) =>
+    apps.map(
+      ([name, description, labels], index): Application => ({
         name,
-        owner,
+        owner: publishers[team + (index % 2) * TEAMS.length] as Account,
         description,
         labels,
         runtime: rng.pick(RUNTIMES),
@@ -161,7 +172,7 @@ export function createWorld(rng: Rng, options: { accountId?: string; region?: st
   return {
     region,
     publishers,
-    outsider: account(rng, outsiderId, 'Partner Integrations', region),
+    outsider: account(rng, ids[PUBLISHING_ACCOUNTS] as string, 'Partner Integrations', region),
     organizationId: `o-${rng.chars(LOWER_ALNUM, 10)}`,
     applications,
     ssoPeople: ['jane.doe', 'omar.haddad', 'li.wei', 'priya.nair', 'tomas.berg'].map(
