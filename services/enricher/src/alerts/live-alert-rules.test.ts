@@ -80,6 +80,21 @@ describe('LiveAlertRules', () => {
     expect(metrics).toMatchObject({ loaded: [['first'], ['second']], rejected: 1 });
   });
 
+  it('refuses a rule naming a field the event lacks, at start and at reload, keeping the rules in force', async () => {
+    const typo = JSON.stringify({
+      version: 1,
+      rules: [{ id: 't', title: 't', severity: 'high', why: 'w', match: { identity: { actr: ['human'] } } }],
+    });
+    await expect(setUp(typo)).rejects.toThrow(
+      /identity\.actr is not a field of the enriched event \(did you mean identity\.actor\?\)/,
+    );
+    const { path, metrics, rules } = await setUp(rulesFile(['kept']));
+    writeFileSync(path, typo);
+    await rules.reload('SIGHUP');
+    expect(firedIds(rules, 'e4')).toEqual(['kept']);
+    expect(metrics.rejected).toBe(1);
+  });
+
   it('reloads by itself when the file is replaced, as editors and config management do', async () => {
     const { path, rules } = await setUp(rulesFile(['before']));
     rules.watch();
