@@ -213,7 +213,7 @@ describe('sarwatch infra against a local AWS API server (moto)', () => {
   it('refuses bad options and a broken pattern file with a clear message, touching nothing', async () => {
     const noRole = await runSarwatch(['infra', 'plan', '--endpoint', moto.endpoint]);
     expect(noRole.code).toBe(2);
-    expect(noRole.stderr).toContain('target.roleArn');
+    expect(noRole.stderr).toContain('--role-arn (or SARWATCH_TARGET_ROLE_ARN) is required');
 
     const badAction = await runSarwatch(['infra', 'destroy', '--role-arn', ROLE]);
     expect(badAction.code).toBe(2);
@@ -221,7 +221,7 @@ describe('sarwatch infra against a local AWS API server (moto)', () => {
 
     const badState = await infra('bad')('apply', '--rule-state', 'ON');
     expect(badState.code).toBe(2);
-    expect(badState.stderr).toContain('rule.state');
+    expect(badState.stderr).toContain('--rule-state: ');
 
     const brokenPattern = join(tmpdir(), 'sarwatch-broken-pattern.json');
     writeFileSync(brokenPattern, '{"source": "aws.serverlessrepo"}');
