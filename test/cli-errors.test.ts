@@ -24,6 +24,8 @@ function expectOneLine(stderr: string, command: string, pattern: RegExp) {
 describe('the command line, as a user meets its errors', () => {
   let dir: string;
   const topic = `cli-errors-${Date.now()}`;
+  // More output than a pipe holds (64 KiB): tail is still writing when head has gone, which is when it notices.
+  const longTopic = `${topic}-long`;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sarwatch-cli-errors-'));
@@ -35,8 +37,21 @@ describe('the command line, as a user meets its errors', () => {
     });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [
+        { topic, numPartitions: 2 },
+        { topic: longTopic, numPartitions: 1 },
+      ],
+      waitForLeaders: true,
+    });
     await admin.disconnect();
+    const plain = kafka.producer();
+    await plain.connect();
+    const lines = Array.from({ length: 5_000 }, (_, n) => ({
+      value: JSON.stringify({ n, pad: 'x'.repeat(40) }),
+    }));
+    await plain.send({ topic: longTopic, messages: lines });
+    await plain.disconnect();
     const producer = kafka.producer({
       transactionalId: `${topic}-writer`,
       idempotent: true,
@@ -95,7 +110,7 @@ describe('the command line, as a user meets its errors', () => {
         'bash',
         [
           '-c',
-          `set -o pipefail; "${process.execPath}" "${CLI}" tail "${topic}" --from-beginning --brokers ${brokers()} | head -n 1`,
+          `set -o pipefail; "${process.execPath}" "${CLI}" tail "${longTopic}" --from-beginning --brokers ${brokers()} | head -n 1`,
         ],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );

@@ -33,7 +33,8 @@ TLS and SASL come from the same variables as the enricher's: KAFKA_SSL, KAFKA_SS
 KAFKA_SSL_KEY_FILE, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE,
 KAFKA_SASL_OAUTHBEARER_TOKEN_FILE (README.md, "Connecting to your Kafka").
 
-Exit codes: 0 stopped by Ctrl-C or SIGTERM, by --max or --until-end, or by the reader going away (| head);
+Exit codes: 0 stopped by Ctrl-C or SIGTERM, by --max or --until-end, or by the reader going away (| head: noticed
+when the next message is printed);
 1 a topic does not exist or no broker answers; 2 bad usage or configuration; 3 Kafka refused access.
 `,
   async run(args) {
