@@ -14,6 +14,8 @@ export const TEST_PORTS = {
   localMetrics: 19468,
   /** moto's AWS API server, for `sarwatch infra`. */
   moto: 15099,
+  /** moto again, for the ECS Fargate stack deployed from its CloudFormation template. */
+  motoEcs: 15199,
   /** A broker of its own, which the outage tests stop and start, and a Kinesis emulator with short iterators. */
   faultKafka: 19492,
   faultKafkaController: 19493,
