@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError } from '@sarwatch/runtime';
 import { describe, expect, it } from 'vitest';
 import { parseNotifierConfig } from './config.js';
@@ -62,5 +65,29 @@ describe('parseNotifierConfig', () => {
     expect(() =>
       parseNotifierConfig({ ...required, WEBHOOK_RETRY_MIN_MS: '5000', WEBHOOK_RETRY_MAX_MS: '1000' }),
     ).toThrow(/WEBHOOK_RETRY_MIN_MS \(5000\) must not exceed WEBHOOK_RETRY_MAX_MS \(1000\)/);
+  });
+
+  it('reads the webhook URL from a file, without its trailing newline, and wants exactly one of the two', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'notifier-config-')), 'webhook-url');
+    writeFileSync(file, 'https://hooks.slack.com/services/T/B/FROM-FILE\n');
+    const config = parseNotifierConfig({ KAFKA_BROKERS: '127.0.0.1:9092', WEBHOOK_URL_FILE: file });
+    expect(config.WEBHOOK_URL).toBe('https://hooks.slack.com/services/T/B/FROM-FILE');
+
+    const both = () => parseNotifierConfig({ ...required, WEBHOOK_URL_FILE: file });
+    expect(both).toThrow(/WEBHOOK_URL or WEBHOOK_URL_FILE: exactly one is required/);
+    const neither = () => parseNotifierConfig({ KAFKA_BROKERS: '127.0.0.1:9092' });
+    expect(neither).toThrow(/WEBHOOK_URL or WEBHOOK_URL_FILE: exactly one is required/);
+
+    writeFileSync(file, 'ftp://hooks.example/secret-path');
+    const error = (() => {
+      try {
+        parseNotifierConfig({ KAFKA_BROKERS: '127.0.0.1:9092', WEBHOOK_URL_FILE: file });
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+      throw new Error('accepted an ftp URL');
+    })();
+    expect(error.message).toContain('WEBHOOK_URL_FILE: must be an http or https URL');
+    expect(error.message).not.toContain('secret-path');
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { AwsRegionSchema, parseEnvironment } from '@sarwatch/runtime';
+import { AwsRegionSchema, fileText, parseEnvironment, secretFile } from '@sarwatch/runtime';
 import { z } from 'zod';
 import { KafkaBrokersSchema } from './brokers-config.js';
 
@@ -17,20 +17,6 @@ const flag = (fallback: boolean) =>
     .enum(['true', 'false'], { error: 'must be true or false' })
     .default(fallback ? 'true' : 'false')
     .transform((value) => value === 'true');
-
-/** A file's text, read once at start; a missing or unreadable file is a configuration problem like any other. */
-const fileText = (what: string) =>
-  z.string().transform((path, context) => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch (error) {
-      context.addIssue({
-        code: 'custom',
-        message: `cannot read ${what} at ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-      });
-      return z.NEVER;
-    }
-  });
 
 const pemFile = (what: string) =>
   fileText(what).refine((text) => text.includes('-----BEGIN '), `${what} must be PEM (-----BEGIN …)`);
@@ -63,9 +49,7 @@ export const KafkaConnectionEnvShape = {
   KAFKA_SASL_USERNAME: z.string().optional(),
   KAFKA_SASL_PASSWORD: z.string().optional(),
   // Secret files written by `echo` or a text editor end with a newline that is not part of the password.
-  KAFKA_SASL_PASSWORD_FILE: fileText('the password file')
-    .transform((text) => text.replace(/\r?\n$/, ''))
-    .optional(),
+  KAFKA_SASL_PASSWORD_FILE: secretFile('the password file').optional(),
   KAFKA_SASL_OAUTHBEARER_TOKEN_FILE: readableFile('the token file').optional(),
   AWS_REGION: AwsRegionSchema.optional(),
 };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 export class ConfigError extends Error {
@@ -56,6 +57,23 @@ export function minNotAboveMax(
   if (!min?.success || !max?.success || Number(min.data) <= Number(max.data)) return [];
   return [`${minName} (${min.data}) must not exceed ${maxName} (${max.data})`];
 }
+
+/** A file's text, read once at start; a missing or unreadable file is a configuration problem like any other. */
+export const fileText = (what: string) =>
+  z.string().transform((path, context) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (error) {
+      context.addIssue({
+        code: 'custom',
+        message: `cannot read ${what} at ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      });
+      return z.NEVER;
+    }
+  });
+
+/** A secret mounted as a file (ECS, Kubernetes); the newline `echo` or an editor leaves at its end is not part of it. */
+export const secretFile = (what: string) => fileText(what).transform((text) => text.replace(/\r?\n$/, ''));
 
 /** An AWS region name: `eu-west-1`, `us-gov-west-1`, `cn-north-1`. */
 export const AwsRegionSchema = z

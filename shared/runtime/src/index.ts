@@ -3,9 +3,11 @@ export {
   AwsRegionSchema,
   ConfigError,
   configOrReport,
+  fileText,
   minNotAboveMax,
   parseEnvironment,
   positiveInt,
+  secretFile,
 } from './env-config.js';
 export { createKinesisClient, endpointSettings, type KinesisClientOptions } from './kinesis-client.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
