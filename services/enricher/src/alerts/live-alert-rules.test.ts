@@ -1,4 +1,4 @@
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -104,6 +104,34 @@ describe('LiveAlertRules', () => {
       timeout: 5_000,
       interval: 50,
     });
+  });
+
+  it('follows a mounted Kubernetes ConfigMap, which changes by swapping its ..data link', async () => {
+    // The kubelet's layout: rules.json -> ..data/rules.json, ..data -> ..<timestamp>/, replaced atomically.
+    dir = mkdtempSync(join(tmpdir(), 'sarwatch-configmap-'));
+    const version = (name: string, ids: string[]) => {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, 'rules.json'), rulesFile(ids));
+    };
+    version('..2026_12_05_10_00_00.1', ['mounted-first']);
+    symlinkSync('..2026_12_05_10_00_00.1', join(dir, '..data'));
+    symlinkSync(join('..data', 'rules.json'), join(dir, 'rules.json'));
+    const rules = await LiveAlertRules.load(join(dir, 'rules.json'), log, new RecordingMetrics());
+    rules.watch();
+    try {
+      version('..2026_12_05_10_05_00.2', ['mounted-second']);
+      symlinkSync('..2026_12_05_10_05_00.2', join(dir, '..data_tmp'));
+      renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
+      await vi.waitFor(
+        () => expect(firedIds(rules, `c-${Date.now()}-${Math.random()}`)).toEqual(['mounted-second']),
+        {
+          timeout: 5_000,
+          interval: 50,
+        },
+      );
+    } finally {
+      rules.stop();
+    }
   });
 });
 

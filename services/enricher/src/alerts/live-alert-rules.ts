@@ -1,5 +1,5 @@
 import { type FSWatcher, watch } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
 import { AlertEngine, type AlertOutcome, type AlertRule, type EnrichedEvent } from '@sarwatch/core';
 import type { Logger } from '@sarwatch/runtime';
 import { EnricherError } from '../errors.js';
@@ -25,6 +25,7 @@ export class LiveAlertRules implements Alerting {
   private watcher: FSWatcher | null = null;
   private settle: NodeJS.Timeout | null = null;
   private reloading: Promise<void> = Promise.resolve();
+  private rejectedText: string | null = null;
 
   private constructor(
     private readonly path: string,
@@ -54,11 +55,13 @@ export class LiveAlertRules implements Alerting {
     return this.engine.evaluate(event, Number.isNaN(at) ? Date.now() : at);
   }
 
-  /** Reloads whenever the file is written, renamed over or recreated (watching its folder sees all three). */
+  /**
+   * Reloads whenever the file is written, renamed over or recreated, or the folder's links are swapped: a mounted
+   * Kubernetes ConfigMap changes by replacing its `..data` link, and no event then names the file. Any change in
+   * the folder reads the file again; one whose text is what was last read does nothing.
+   */
   watch(): void {
-    const file = basename(this.path);
-    this.watcher = watch(dirname(this.path), (_event, changed) => {
-      if (changed !== null && changed !== file) return;
+    this.watcher = watch(dirname(this.path), () => {
       if (this.settle) clearTimeout(this.settle);
       this.settle = setTimeout(() => void this.reload('file changed'), SETTLE_MS);
     });
@@ -83,7 +86,11 @@ export class LiveAlertRules implements Alerting {
 
   private async reloadNow(why: string): Promise<void> {
     const loaded = await readAlertRulesFile(this.path);
+    // Said once per text: other files of the folder changing must not repeat a refusal the operator has seen.
+    if (loaded.text !== null && (loaded.text === this.loadedText || loaded.text === this.rejectedText))
+      return;
     if (!loaded.ok) {
+      this.rejectedText = loaded.text;
       this.metrics.rulesRejected();
       this.log.error(
         { path: this.path, why, errors: loaded.errors },
@@ -91,7 +98,6 @@ export class LiveAlertRules implements Alerting {
       );
       return;
     }
-    if (loaded.text === this.loadedText) return;
     this.engine = new AlertEngine(loaded.rules);
     this.loadedText = loaded.text;
     this.metrics.rulesLoaded(loaded.rules);
