@@ -6,6 +6,7 @@ import {
   RuleStateSchema,
 } from '@sarwatch/core';
 import { describe, expect, it } from 'vitest';
+import { deploy } from './test-support/evaluate-template.js';
 
 const read = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
 
@@ -38,63 +39,22 @@ describe('the CloudFormation template', () => {
   });
 });
 
-/**
- * Evaluates the intrinsic functions the MSK policy uses, as CloudFormation would for these parameter values. Refs to
- * resources and functions it does not know (Fn::GetAtt, Fn::If) are left as they are.
- */
-function resolve(node: unknown, params: Record<string, string>): unknown {
-  if (Array.isArray(node)) return node.map((item) => resolve(item, params));
-  if (node === null || typeof node !== 'object') return node;
-  const entries = Object.entries(node);
-  const [name, raw] = entries[0] ?? [''];
-  if (entries.length !== 1 || !(name === 'Ref' || name.startsWith('Fn::'))) {
-    return Object.fromEntries(entries.map(([key, value]) => [key, resolve(value, params)]));
-  }
-  const arg = resolve(raw, params);
-  const args = Array.isArray(arg) ? arg : [];
-  switch (name) {
-    case 'Ref':
-      return params[String(arg)] ?? { Ref: arg };
-    case 'Fn::Sub': {
-      const [text, vars] = typeof arg === 'string' ? [arg, {}] : (arg as [string, Record<string, string>]);
-      return text.replace(/\$\{([\w:]+)\}/g, (_, ref: string) => {
-        const value = vars[ref] ?? params[ref];
-        if (value === undefined) throw new Error(`Fn::Sub: no value for \${${ref}}`);
-        return value;
-      });
-    }
-    case 'Fn::Split':
-      return String(args[1]).split(String(args[0]));
-    case 'Fn::Join':
-      return (args[1] as string[]).join(String(args[0]));
-    case 'Fn::Select':
-      return (args[1] as unknown[])[Number(args[0])];
-    case 'Fn::Equals':
-      return args[0] === args[1];
-    case 'Fn::Not':
-      return !args[0];
-    default:
-      return { [name]: arg };
-  }
-}
-
 describe('the optional Amazon MSK access policy', () => {
   const template = read('./sarwatch.template.json');
   const cluster =
     'arn:aws:kafka:eu-west-1:123456789012:cluster/audit-kafka/0f1e2d3c-aaaa-bbbb-cccc-0123456789ab-2';
   const within = (kind: string, name: string) =>
     `arn:aws:kafka:eu-west-1:123456789012:${kind}/audit-kafka/0f1e2d3c-aaaa-bbbb-cccc-0123456789ab-2/${name}`;
-  const defaults = Object.fromEntries(
-    Object.entries(template.Parameters as Record<string, { Default?: unknown }>).map(([name, p]) => [
-      name,
-      String(p.Default),
-    ]),
-  );
   const pseudo = { 'AWS::Partition': 'aws', 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012' };
-  const withCluster = { ...defaults, ...pseudo, MskClusterArn: cluster };
+  // The template as it deploys with these parameters (the others at their defaults).
+  const deployed = (params: Record<string, string>) => deploy(template, params, pseudo);
+  const withCluster = { MskClusterArn: cluster };
   const policy = template.Resources.MskAccessPolicy;
-  const statements = (params: Record<string, string>) =>
-    (resolve(policy.Properties.PolicyDocument, params) as { Statement: Statement[] }).Statement;
+  const statements = (params: Record<string, string>) => {
+    const deployedPolicy = deployed(params).resources.MskAccessPolicy;
+    if (!deployedPolicy) throw new Error('MskAccessPolicy is not deployed with these parameters');
+    return (deployedPolicy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+  };
   type Statement = { Sid: string; Effect: string; Action: string | string[]; Resource: string | string[] };
   const list = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
 
@@ -103,8 +63,8 @@ describe('the optional Amazon MSK access policy', () => {
     expect(policy.Type).toBe('AWS::IAM::ManagedPolicy');
     expect(policy.Condition).toBe('HasMskCluster');
     expect(template.Outputs.MskAccessPolicyArn.Condition).toBe('HasMskCluster');
-    expect(resolve(template.Conditions.HasMskCluster, defaults)).toBe(false);
-    expect(resolve(template.Conditions.HasMskCluster, withCluster)).toBe(true);
+    expect(deployed({}).conditions.HasMskCluster).toBe(false);
+    expect(deployed(withCluster).conditions.HasMskCluster).toBe(true);
     const conditional = Object.entries(template.Resources as Record<string, { Condition?: string }>)
       .filter(([, resource]) => resource.Condition !== undefined)
       .map(([name]) => name);
@@ -131,7 +91,7 @@ describe('the optional Amazon MSK access policy', () => {
         Object.values(node).forEach(walk);
       }
     };
-    walk(resolve(template.Resources, withCluster));
+    walk(deployed(withCluster).resources);
     const kafka = found.filter((s) => list(s.Action).some((action) => action.startsWith('kafka-cluster:')));
     expect(kafka.length).toBeGreaterThan(0);
     for (const statement of kafka) {
