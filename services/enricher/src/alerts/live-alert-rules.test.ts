@@ -106,6 +106,18 @@ describe('LiveAlertRules', () => {
     });
   });
 
+  it('says a refusal again on SIGHUP, but not when another file of the folder changes', async () => {
+    const { path, metrics, rules } = await setUp(rulesFile(['kept']));
+    rules.watch();
+    writeFileSync(path, '{"version":1,"rules":[{');
+    await vi.waitFor(() => expect(metrics.rejected).toBe(1), { timeout: 5_000, interval: 50 });
+    writeFileSync(join(dir, 'unrelated.txt'), 'x');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(metrics.rejected).toBe(1);
+    await rules.reload('SIGHUP');
+    expect(metrics.rejected).toBe(2);
+  });
+
   it('follows a mounted Kubernetes ConfigMap, which changes by swapping its ..data link', async () => {
     // The kubelet's layout: rules.json -> ..data/rules.json, ..data -> ..<timestamp>/, replaced atomically.
     dir = mkdtempSync(join(tmpdir(), 'sarwatch-configmap-'));

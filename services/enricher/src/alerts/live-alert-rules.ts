@@ -13,6 +13,7 @@ export interface AlertRulesMetrics {
 
 /** Editors write a file in several steps; one reload after they settle. */
 const SETTLE_MS = 250;
+const FILE_CHANGED = 'file changed';
 
 /**
  * The alert rules in force, taken from a file and replaced when it changes or on reload(). Swapping happens between
@@ -63,7 +64,7 @@ export class LiveAlertRules implements Alerting {
   watch(): void {
     this.watcher = watch(dirname(this.path), () => {
       if (this.settle) clearTimeout(this.settle);
-      this.settle = setTimeout(() => void this.reload('file changed'), SETTLE_MS);
+      this.settle = setTimeout(() => void this.reload(FILE_CHANGED), SETTLE_MS);
     });
     this.watcher.on('error', (error) =>
       this.log.warn(
@@ -86,9 +87,9 @@ export class LiveAlertRules implements Alerting {
 
   private async reloadNow(why: string): Promise<void> {
     const loaded = await readAlertRulesFile(this.path);
-    // Said once per text: other files of the folder changing must not repeat a refusal the operator has seen.
-    if (loaded.text !== null && (loaded.text === this.loadedText || loaded.text === this.rejectedText))
-      return;
+    if (loaded.text !== null && loaded.text === this.loadedText) return;
+    // Other files of the folder changing must not repeat a refusal already said; a SIGHUP asks, and is answered.
+    if (why === FILE_CHANGED && loaded.text !== null && loaded.text === this.rejectedText) return;
     if (!loaded.ok) {
       this.rejectedText = loaded.text;
       this.metrics.rulesRejected();
