@@ -11,7 +11,7 @@ import {
 import { createLogger } from '@sarwatch/runtime';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runSarwatch } from './support/cli-process.js';
-import { enricherEnv, isolatedNames } from './support/enricher-process.js';
+import { enricherEnv, isolatedNames, type Names } from './support/enricher-process.js';
 import { generateEvents, putAll } from './support/kinesis-fixture.js';
 import { pipelineFixture, settle } from './support/pipeline-fixture.js';
 import {
@@ -30,6 +30,17 @@ const AWS_EXAMPLE_KEYS = {
   AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
   AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
 };
+
+/** A notifier for a test's alerts topic, delivering from its first alert, connected as `kafka` says. */
+const notifierEnv = (names: Names, webhookUrl: string, kafka: Record<string, string>) => ({
+  ...kafka,
+  KAFKA_ALERTS_TOPIC: names.alertsTopic,
+  KAFKA_NOTIFIER_DLQ_TOPIC: `${names.alertsTopic}.notifier-dlq`,
+  NOTIFIER_GROUP_ID: `${names.stream}-notifier`,
+  NOTIFIER_START_FROM: 'earliest',
+  WEBHOOK_URL: webhookUrl,
+  METRICS_PORT: '0',
+});
 
 describe('Kafka over TLS and SASL, on a real secured broker', () => {
   const fixture = pipelineFixture();
@@ -116,16 +127,14 @@ describe('Kafka over TLS and SASL, on a real secured broker', () => {
     );
 
     const webhook = await WebhookServer.start(() => ({ status: 200 }));
-    const notifier = fixture.sarwatch(['notify'], {
-      ...scramEnv({ KAFKA_SASL_PASSWORD_FILE: '', KAFKA_SASL_PASSWORD: secure.password }),
-      KAFKA_ALERTS_TOPIC: names.alertsTopic,
-      KAFKA_NOTIFIER_DLQ_TOPIC: `${names.alertsTopic}.notifier-dlq`,
-      NOTIFIER_GROUP_ID: `${names.stream}-notifier`,
-      NOTIFIER_START_FROM: 'earliest',
-      WEBHOOK_URL: webhook.url,
-      METRICS_PORT: '0',
-      LOG_LEVEL: 'info',
-    });
+    const notifier = fixture.sarwatch(
+      ['notify'],
+      notifierEnv(
+        names,
+        webhook.url,
+        scramEnv({ KAFKA_SASL_PASSWORD_FILE: '', KAFKA_SASL_PASSWORD: secure.password }),
+      ),
+    );
     try {
       const deadline = Date.now() + 120_000;
       while (received.size < 1_000 && Date.now() < deadline) await settle(200);
@@ -199,15 +208,7 @@ describe('Kafka over TLS and SASL, on a real secured broker', () => {
 
     const webhook = await WebhookServer.start(() => ({ status: 200 }));
     try {
-      fixture.sarwatch(['notify'], {
-        ...(await oauthEnv('sarwatch-notifier')),
-        KAFKA_ALERTS_TOPIC: names.alertsTopic,
-        KAFKA_NOTIFIER_DLQ_TOPIC: `${names.alertsTopic}.notifier-dlq`,
-        NOTIFIER_GROUP_ID: `${names.stream}-notifier`,
-        NOTIFIER_START_FROM: 'earliest',
-        WEBHOOK_URL: webhook.url,
-        METRICS_PORT: '0',
-      });
+      fixture.sarwatch(['notify'], notifierEnv(names, webhook.url, await oauthEnv('sarwatch-notifier')));
       const alertIds = topics
         .on(names.alertsTopic)
         .map((message) => JSON.parse(String(message.value)).alertId);
