@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { AwsRegionSchema, fileText, parseEnvironment, secretFile } from '@sarwatch/runtime';
 import { z } from 'zod';
 import { KafkaBrokersSchema } from './brokers-config.js';
@@ -25,7 +25,7 @@ const pemFile = (what: string) =>
 const readableFile = (what: string) =>
   z.string().refine((path) => {
     try {
-      readFileSync(path);
+      accessSync(path, constants.R_OK);
       return true;
     } catch {
       return false;
@@ -48,7 +48,6 @@ export const KafkaConnectionEnvShape = {
     .optional(),
   KAFKA_SASL_USERNAME: z.string().optional(),
   KAFKA_SASL_PASSWORD: z.string().optional(),
-  // Secret files written by `echo` or a text editor end with a newline that is not part of the password.
   KAFKA_SASL_PASSWORD_FILE: secretFile('the password file').optional(),
   KAFKA_SASL_OAUTHBEARER_TOKEN_FILE: readableFile('the token file').optional(),
   AWS_REGION: AwsRegionSchema.optional(),
