@@ -14,6 +14,7 @@ export function isolatedNames(prefix: string) {
     alertsTopic: `${id}.alerts`,
     dlqTopic: `${id}.dlq`,
     checkpointTopic: `${id}.checkpoints`,
+    eventIndexTopic: `${id}.event-index`,
   };
 }
 
@@ -28,6 +29,7 @@ export function enricherEnv(names: Names, extra: Record<string, string> = {}): R
     KAFKA_ALERTS_TOPIC: names.alertsTopic,
     KAFKA_DLQ_TOPIC: names.dlqTopic,
     KAFKA_CHECKPOINT_TOPIC: names.checkpointTopic,
+    KAFKA_EVENT_INDEX_TOPIC: names.eventIndexTopic,
     KAFKA_TOPIC_PARTITIONS: '4',
     KINESIS_IDLE_MAX_MS: '500',
     LOG_LEVEL: 'info',

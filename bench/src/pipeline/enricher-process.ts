@@ -22,6 +22,7 @@ export interface EnricherTopics {
   alerts: string;
   deadLetters: string;
   checkpoints: string;
+  eventIndex: string;
 }
 
 /**
@@ -66,6 +67,7 @@ export class EnricherUnderBench {
         KAFKA_ALERTS_TOPIC: topics.alerts,
         KAFKA_DLQ_TOPIC: topics.deadLetters,
         KAFKA_CHECKPOINT_TOPIC: topics.checkpoints,
+        KAFKA_EVENT_INDEX_TOPIC: topics.eventIndex,
         KINESIS_START_POSITION: 'TRIM_HORIZON',
         METRICS_PORT: String(METRICS_PORT),
         LOG_LEVEL: 'warn',
@@ -157,5 +159,6 @@ export function benchTopics(name: string): EnricherTopics {
     alerts: `${name}.alerts`,
     deadLetters: `${name}.dlq`,
     checkpoints: `${name}.checkpoints`,
+    eventIndex: `${name}.event-index`,
   };
 }

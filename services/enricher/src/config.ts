@@ -25,6 +25,8 @@ export const EnricherConfigSchema = LoggingConfigSchema.extend({
   KAFKA_ALERTS_TOPIC: z.string().min(1).default('sarwatch.alerts.v1'),
   KAFKA_DLQ_TOPIC: z.string().min(1).default('sarwatch.dlq.v1'),
   KAFKA_CHECKPOINT_TOPIC: z.string().min(1).default('sarwatch.checkpoints.v1'),
+  /** Every event handled, by eventID and time, in the transaction that handled it: what backfill and reconcile read. */
+  KAFKA_EVENT_INDEX_TOPIC: z.string().min(1).default('sarwatch.event-index.v1'),
   /** Holds no data: its partitions are what the instances of one application share out among themselves. */
   KAFKA_LEASE_TOPIC: z.string().min(1).default('sarwatch.leases.v1'),
   LEASE_PARTITIONS: positiveInt(64, 10_000),

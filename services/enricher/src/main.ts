@@ -111,6 +111,8 @@ async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSigna
       eventsTopic: config.KAFKA_EVENTS_TOPIC,
       alertsTopic: config.KAFKA_ALERTS_TOPIC,
       deadLetterTopic: config.KAFKA_DLQ_TOPIC,
+      eventIndexTopic: config.KAFKA_EVENT_INDEX_TOPIC,
+      origin: 'stream',
       maxRecordBytes: config.MAX_RECORD_BYTES,
       maxEventBytes: config.MAX_EVENT_BYTES,
       maxTextLength: config.MAX_TEXT_LENGTH,
@@ -177,6 +179,7 @@ async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSigna
           metrics,
           log: readerLog,
           accessDenied: guard.check,
+          claimedByTrail: checkpointLog.claims,
           options: {
             startPosition: config.KINESIS_START_POSITION,
             maxRecordsPerCall: config.KINESIS_MAX_RECORDS_PER_CALL,
@@ -222,6 +225,12 @@ function topicSpecs(config: EnricherConfig) {
       topic: config.KAFKA_DLQ_TOPIC,
       ...common,
       configEntries: [{ name: 'max.message.bytes', value: '10485760' }],
+    },
+    // Kept for good: backfill and reconcile read it for windows older than the events topic's retention.
+    {
+      topic: config.KAFKA_EVENT_INDEX_TOPIC,
+      ...common,
+      configEntries: [{ name: 'retention.ms', value: '-1' }],
     },
     {
       topic: config.KAFKA_CHECKPOINT_TOPIC,

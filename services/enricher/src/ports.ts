@@ -41,6 +41,8 @@ export interface OutboundMessage {
   key: string;
   value: Uint8Array | string;
   headers: Record<string, string>;
+  /** Epoch milliseconds, for a message whose Kafka timestamp must not be the time it was sent. */
+  timestamp?: string;
 }
 
 export interface Checkpoint {

@@ -1,6 +1,6 @@
 import type { CloudTrailRecord } from './cloudtrail/record.js';
 import { compileSerializer } from './contract/compile-serializer.js';
-import { type EnrichedEvent, EnrichedEventSchema } from './contract/enriched-event.js';
+import { type EnrichedEvent, EnrichedEventSchema, type EventOrigin } from './contract/enriched-event.js';
 import { truncateLongText } from './detail/truncate-long-text.js';
 import { classifyIdentity } from './identity/classify-identity.js';
 import { classifySarOperation } from './operation/classify-sar-operation.js';
@@ -15,6 +15,8 @@ export interface EnrichOptions {
    * for long strings. Without it every record is walked.
    */
   serializedLength?: number;
+  /** Where the record was read; the live path's `stream` unless said otherwise. */
+  origin?: EventOrigin;
 }
 
 export const DEFAULT_ENRICH_OPTIONS: EnrichOptions = { maxTextLength: 16_384 };
@@ -40,6 +42,7 @@ export function enrich(
     source: classifySource(record),
     operation,
     risk: assessRisk({ eventName: record.eventName, readOnly, errorCode, identity, operation }),
+    origin: options.origin ?? 'stream',
     detail: truncateLongText(
       record,
       options.maxTextLength,

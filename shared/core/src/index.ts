@@ -4,6 +4,7 @@ export * from './cloudtrail/record.js';
 export * from './cloudtrail/user-identity.js';
 export * from './contract/alert.js';
 export * from './contract/enriched-event.js';
+export * from './contract/event-index.js';
 export * from './contract/json-schema.js';
 export * from './decode/dead-letter-reason.js';
 export * from './decode/decode-record.js';

@@ -339,7 +339,7 @@ function printWhereThingsRun(
     '',
     'sarwatch local is running',
     `  Kinesis API   ${kinesis}   stream ${options.streamName} (${options.shards} shards)`,
-    `  Kafka         ${brokers}   topics ${EVENTS_TOPIC}, ${ALERTS_TOPIC}, ${DLQ_TOPIC}, sarwatch.checkpoints.v1`,
+    `  Kafka         ${brokers}   topics ${EVENTS_TOPIC}, ${ALERTS_TOPIC}, ${DLQ_TOPIC}, sarwatch.event-index.v1, sarwatch.checkpoints.v1`,
     `  alerts        the SAR rule pack (infra/alerts/sar-rules.json); each alert is printed as it arrives`,
     `  enricher      sarwatch run, pid ${enricherPid ?? '?'}; metrics http://127.0.0.1:${options.metricsPort}/metrics`,
     `  EventBridge   rule ${options.ruleState}, pattern infra/eventbridge/sar-cloudtrail-pattern.json, key $.account`,

@@ -4,6 +4,7 @@ import type { Logger } from '@sarwatch/runtime';
 import type { Consumer, Kafka } from 'kafkajs';
 import { z } from 'zod';
 import type { Checkpoint, CheckpointView } from '../ports.js';
+import { TrailClaimRecordSchema, TrailClaims } from './trail-claims.js';
 
 /** A shard's position, published in the same transaction as the events it covers. */
 export const CheckpointRecordSchema = z.object({
@@ -42,6 +43,9 @@ export interface CheckpointLogOptions {
  */
 export class KafkaCheckpointLog implements CheckpointView {
   private readonly checkpoints = new Map<string, Checkpoint>();
+  /** Every shard a checkpoint or a takeover names: the shards that were ever read, or are being read. */
+  private readonly shardsSeen = new Set<string>();
+  readonly claims = new TrailClaims();
   private readonly awaited = new Map<string, () => void>();
   private readonly endedListeners: ((shardId: string) => void)[] = [];
   private readonly consumer: ResilientConsumer;
@@ -86,6 +90,15 @@ export class KafkaCheckpointLog implements CheckpointView {
     return `${this.checkpointKey(shardId)}|takeover`;
   }
 
+  claimKey(nonce: string): string {
+    return this.checkpointKey(`claim|${nonce}`);
+  }
+
+  /** The shards that may have a writer now: read or taken over at some time, and not ended. */
+  openShards(): string[] {
+    return [...this.shardsSeen].filter((shardId) => !this.hasEnded(shardId));
+  }
+
   start(): Promise<void> {
     return this.consumer.start();
   }
@@ -94,12 +107,15 @@ export class KafkaCheckpointLog implements CheckpointView {
     await consumer.connect();
     await consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
     const prefix = this.checkpointKey('');
+    const claimPrefix = this.claimKey('');
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ message }) => {
         const key = message.key?.toString();
-        if (!key?.startsWith(prefix) || !message.value) return;
-        if (key.endsWith('|takeover')) this.applyTakeover(message.value);
+        if (!key?.startsWith(prefix)) return;
+        if (key.startsWith(claimPrefix)) this.applyClaim(key, message.value);
+        else if (!message.value) return;
+        else if (key.endsWith('|takeover')) this.applyTakeover(message.value);
         else this.applyCheckpoint(key, message.value);
       },
     });
@@ -131,8 +147,11 @@ export class KafkaCheckpointLog implements CheckpointView {
     this.endedListeners.push(listener);
   }
 
-  /** Resolves once the takeover record carrying `nonce` has been read, i.e. everything committed before it has. */
-  waitForTakeover(nonce: string, signal: AbortSignal): Promise<void> {
+  /**
+   * Resolves once the takeover or claim record carrying `nonce` has been read, i.e. everything committed before it
+   * has.
+   */
+  waitForRecord(nonce: string, signal: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         this.awaited.delete(nonce);
@@ -155,6 +174,7 @@ export class KafkaCheckpointLog implements CheckpointView {
       return;
     }
     const { shardId, sequenceNumber, ended } = parsed.data;
+    this.shardsSeen.add(shardId);
     const endsNow = ended && !this.hasEnded(shardId);
     this.checkpoints.set(shardId, { shardId, sequenceNumber, ended });
     if (endsNow) for (const listener of this.endedListeners) listener(shardId);
@@ -162,7 +182,21 @@ export class KafkaCheckpointLog implements CheckpointView {
 
   private applyTakeover(value: Buffer): void {
     const parsed = TakeoverRecordSchema.safeParse(parseJson(value));
-    if (parsed.success) this.awaited.get(parsed.data.nonce)?.();
+    if (!parsed.success) return;
+    this.shardsSeen.add(parsed.data.shardId);
+    this.awaited.get(parsed.data.nonce)?.();
+  }
+
+  private applyClaim(key: string, value: Buffer | null): void {
+    if (value === null) return this.claims.apply(key, null);
+    const parsed = TrailClaimRecordSchema.safeParse(parseJson(value));
+    if (!parsed.success) {
+      this.log.warn({ key }, 'ignoring an unreadable trail claim record');
+      return;
+    }
+    this.claims.prune();
+    this.claims.apply(key, parsed.data);
+    this.awaited.get(parsed.data.nonce)?.();
   }
 }
 

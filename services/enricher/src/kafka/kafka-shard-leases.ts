@@ -42,7 +42,7 @@ export class KafkaShardLeases implements ShardLeases {
     try {
       await producer.connect();
       const nonce = randomUUID();
-      const takenOver = this.checkpointLog.waitForTakeover(nonce, signal);
+      const takenOver = this.checkpointLog.waitForRecord(nonce, signal);
       // A producer's first transaction initialises its transactional id: that is the fencing step.
       await commitTransaction(producer, [
         {
@@ -97,7 +97,12 @@ class KafkaShardLease implements ShardLease {
       byTopic.set(topic, list);
     };
     for (const message of messages) {
-      add(message.topic, { key: message.key, value: toBuffer(message.value), headers: message.headers });
+      add(message.topic, {
+        key: message.key,
+        value: toBuffer(message.value),
+        headers: message.headers,
+        ...(message.timestamp === undefined ? {} : { timestamp: message.timestamp }),
+      });
     }
     const { topic, message } = this.checkpointRecord(checkpoint);
     add(topic, message);

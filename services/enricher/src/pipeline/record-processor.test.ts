@@ -1,4 +1,4 @@
-import { AlertEngine, AlertSchema, parseAlertRules } from '@sarwatch/core';
+import { AlertEngine, AlertSchema, EventIndexRecordSchema, parseAlertRules } from '@sarwatch/core';
 import { describe, expect, it } from 'vitest';
 import type { StreamRecord } from '../ports.js';
 import { RecordProcessor } from './record-processor.js';
@@ -8,6 +8,8 @@ const processorOptions = {
   eventsTopic: 'events',
   alertsTopic: 'alerts',
   deadLetterTopic: 'dlq',
+  eventIndexTopic: 'index',
+  origin: 'stream' as const,
   maxRecordBytes: 4_096,
   maxEventBytes: 3_000,
   maxTextLength: 16_384,
@@ -64,6 +66,52 @@ describe('RecordProcessor', () => {
     expect(tooBig?.headers['sarwatch-reason']).toBe('unpublishable');
   });
 
+  it('indexes every event it publishes or dead-letters with an eventID, in the same batch, stamped with eventTime', () => {
+    const batch = processor.process('shardId-000000000001', [
+      record(JSON.stringify(detail), '1'),
+      record('{oops', '2'),
+      record(
+        JSON.stringify({
+          ...detail,
+          eventID: 'big',
+          eventTime: '2026-11-23T10:05:00Z',
+          padding: 'x'.repeat(2_900),
+        }),
+        '3',
+      ),
+    ]);
+    const index = batch.messages.filter((message) => message.topic === 'index');
+    expect(index).toHaveLength(1);
+    expect(index[0]).toMatchObject({
+      key: 'shardId-000000000001',
+      timestamp: String(Date.parse('2026-11-23T10:05:00Z')),
+    });
+    expect(EventIndexRecordSchema.parse(JSON.parse(String(index[0]?.value)))).toEqual({
+      version: 1,
+      origin: 'stream',
+      entries: [
+        {
+          id: detail.eventID,
+          time: detail.eventTime,
+          name: 'DeleteApplication',
+          source: 'serverlessrepo.amazonaws.com',
+          account: '123456789012',
+          region: 'us-east-1',
+          outcome: 'published',
+        },
+        expect.objectContaining({ id: 'big', outcome: 'dead-lettered' }),
+      ],
+    });
+    expect(batch.published.map(({ eventId }) => eventId)).toEqual([detail.eventID, 'big']);
+  });
+
+  it('marks events read from the trail as such, in the event and in a header', () => {
+    const fromTrail = new RecordProcessor({ ...processorOptions, origin: 'trail' });
+    const [event] = fromTrail.process('trail', [record(JSON.stringify(detail), '1')]).messages;
+    expect(event?.headers['sarwatch-origin']).toBe('trail');
+    expect(JSON.parse(String(event?.value)).origin).toBe('trail');
+  });
+
   it('drops an event whose eventID was already published, or comes earlier in the same page, and counts it', () => {
     const again = (id: string, sequenceNumber: string) =>
       record(JSON.stringify({ ...detail, eventID: id }), sequenceNumber);
@@ -107,7 +155,7 @@ describe('RecordProcessor with alert rules', () => {
       record(JSON.stringify({ ...detail, eventID: 'gone' }), '1'),
       record(JSON.stringify({ ...detail, eventID: 'read', eventName: 'GetApplication' }), '2'),
     ]);
-    expect(batch.messages.map((message) => message.topic)).toEqual(['events', 'alerts', 'events']);
+    expect(batch.messages.map((message) => message.topic)).toEqual(['events', 'alerts', 'events', 'index']);
     const alert = AlertSchema.parse(JSON.parse(String(batch.messages[1]?.value)));
     expect(batch.messages[1]?.key).toBe('application-deleted|gone');
     expect(alert).toMatchObject({

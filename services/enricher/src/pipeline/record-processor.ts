@@ -1,9 +1,13 @@
 import {
   type AlertOutcome,
+  type CloudTrailRecord,
   type DeadLetterReason,
   decodeRecord,
   type EnrichedEvent,
+  type EventIndexEntry,
+  type EventOrigin,
   enrich,
+  eventIndexMessages,
   eventKey,
   serializeEvent,
   toAlert,
@@ -15,6 +19,10 @@ export interface RecordProcessorOptions {
   eventsTopic: string;
   alertsTopic: string;
   deadLetterTopic: string;
+  /** Lists, in the page's transaction, every event published or dead-lettered: see docs/delivery.md. */
+  eventIndexTopic: string;
+  /** `stream` for the live path, `trail` for records read from the trail's files. */
+  origin: EventOrigin;
   maxRecordBytes: number;
   maxEventBytes: number;
   /** Text fields of `detail` longer than this are cut to it, with their length and SHA-256. */
@@ -25,7 +33,7 @@ export interface ProcessedBatch {
   messages: OutboundMessage[];
   enriched: number;
   deadLettered: Map<DeadLetterReason, number>;
-  /** Events dropped because their CloudTrail eventID was already published (or is earlier in this page). */
+  /** Events dropped because their CloudTrail eventID was already handled (or is earlier in this page). */
   duplicates: number;
   /** The eventIDs published by this page, with their arrival times: remember them once the page is committed. */
   published: { eventId: string; atMs: number }[];
@@ -44,7 +52,7 @@ export interface Alerting {
 
 const NO_ALERTS: Alerting = { evaluate: () => ({ fired: [], suppressed: 0 }) };
 
-/** The eventIDs already published within the deduplication window. */
+/** The eventIDs known to be handled already: published, dead-lettered, or claimed by the trail. */
 export interface SeenEvents {
   has(eventId: string): boolean;
 }
@@ -77,57 +85,86 @@ export class RecordProcessor {
       alertsSuppressed: 0,
     };
     const inThisPage = new Set<string>();
-    const alreadyPublished = (eventId: string) => seen.has(eventId) || inThisPage.has(eventId);
+    const index: EventIndexEntry[] = [];
+    const alreadyHandled = (eventId: string) => seen.has(eventId) || inThisPage.has(eventId);
+    const handled = (
+      record: StreamRecord,
+      cloudTrail: CloudTrailRecord,
+      outcome: EventIndexEntry['outcome'],
+    ) => {
+      inThisPage.add(cloudTrail.eventID);
+      batch.published.push({ eventId: cloudTrail.eventID, atMs: record.arrivedAt?.getTime() ?? Date.now() });
+      index.push(indexEntry(cloudTrail, outcome));
+    };
     for (const record of records) {
-      const message = this.toEventMessage(record, alreadyPublished);
+      const message = this.toEventMessage(record, alreadyHandled);
       if (message === 'duplicate') {
         batch.duplicates += 1;
       } else if ('reason' in message) {
         batch.messages.push(this.toDeadLetter(shardId, record, message.reason, message.detail));
         batch.deadLettered.set(message.reason, (batch.deadLettered.get(message.reason) ?? 0) + 1);
+        if (message.record) handled(record, message.record, 'dead-lettered');
       } else {
         batch.messages.push(message.message);
         batch.enriched += 1;
-        inThisPage.add(message.eventId);
-        batch.published.push({ eventId: message.eventId, atMs: record.arrivedAt?.getTime() ?? Date.now() });
+        handled(record, message.record, 'published');
         batch.summaries.push(message.summary);
         this.raiseAlerts(message.event, batch);
       }
+    }
+    for (const { value, timestampMs } of eventIndexMessages(this.options.origin, index, Date.now())) {
+      batch.messages.push({
+        topic: this.options.eventIndexTopic,
+        key: shardId,
+        value,
+        timestamp: String(timestampMs),
+        headers: { 'content-type': 'application/json' },
+      });
     }
     return batch;
   }
 
   private toEventMessage(
     record: StreamRecord,
-    alreadyPublished: (eventId: string) => boolean,
+    alreadyHandled: (eventId: string) => boolean,
   ):
-    | { message: OutboundMessage; eventId: string; event: EnrichedEvent; summary: PublishedEventSummary }
-    | { reason: DeadLetterReason; detail: string }
+    | {
+        message: OutboundMessage;
+        record: CloudTrailRecord;
+        event: EnrichedEvent;
+        summary: PublishedEventSummary;
+      }
+    | { reason: DeadLetterReason; detail: string; record?: CloudTrailRecord }
     | 'duplicate' {
     const decoded = decodeRecord(record.data, { maxRecordBytes: this.options.maxRecordBytes });
     if (!decoded.ok) return { reason: decoded.reason, detail: decoded.message };
-    const eventId = decoded.record.eventID;
     // EventBridge delivers at least once: the same CloudTrail event may arrive twice.
-    if (alreadyPublished(eventId)) return 'duplicate';
+    if (alreadyHandled(decoded.record.eventID)) return 'duplicate';
     let value: string;
     let event: EnrichedEvent;
     try {
       event = enrich(decoded.record, {
         maxTextLength: this.options.maxTextLength,
         serializedLength: record.data.byteLength,
+        origin: this.options.origin,
       });
       value = serializeEvent(event, decoded.record, decoded.recordJson);
     } catch (error) {
-      return { reason: 'enrichment-failed', detail: error instanceof Error ? error.message : String(error) };
+      return {
+        reason: 'enrichment-failed',
+        detail: error instanceof Error ? error.message : String(error),
+        record: decoded.record,
+      };
     }
     if (value.length > this.options.maxEventBytes) {
       return {
         reason: 'unpublishable',
         detail: `enriched event is ${value.length} bytes, the limit is ${this.options.maxEventBytes}`,
+        record: decoded.record,
       };
     }
     return {
-      eventId,
+      record: decoded.record,
       event,
       summary: {
         eventName: event.eventName,
@@ -144,6 +181,7 @@ export class RecordProcessor {
           'content-type': 'application/json',
           'sarwatch-event-name': event.eventName,
           'sarwatch-identity-type': event.identity.type,
+          'sarwatch-origin': event.origin,
         },
       },
     };
@@ -189,4 +227,16 @@ export class RecordProcessor {
       },
     };
   }
+}
+
+function indexEntry(record: CloudTrailRecord, outcome: EventIndexEntry['outcome']): EventIndexEntry {
+  return {
+    id: record.eventID,
+    time: record.eventTime,
+    name: record.eventName,
+    source: record.eventSource,
+    account: record.recipientAccountId ?? record.userIdentity.accountId ?? null,
+    region: record.awsRegion,
+    outcome,
+  };
 }

@@ -94,7 +94,8 @@ class Committed implements ShardLeases {
         const fault = committed.faults.shift();
         if (fault === 'fenced') throw new EnricherError('FENCED', 'a newer holder');
         if (fault !== 'lost') {
-          committed.events.push(...messages.map((m) => JSON.parse(String(m.value)).eventId));
+          const events = messages.filter((m) => m.topic === 'events');
+          committed.events.push(...events.map((m) => JSON.parse(String(m.value)).eventId));
           committed.checkpoint = checkpoint;
         }
         if (fault) throw new Error('the broker went away');
@@ -114,6 +115,8 @@ function reader(source: RecordSource, leases: ShardLeases, stallTimeoutMs = 5_00
       eventsTopic: 'events',
       alertsTopic: 'alerts',
       deadLetterTopic: 'dlq',
+      eventIndexTopic: 'index',
+      origin: 'stream',
       maxRecordBytes: 100_000,
       maxEventBytes: 100_000,
       maxTextLength: 1_000,

@@ -4,7 +4,7 @@ import { Backoff, sleep } from '@sarwatch/runtime';
 import { EnricherError, isEnricherError } from '../errors.js';
 import type { PipelineMetrics, RecordSource, ShardLease, ShardLeases, StartPosition } from '../ports.js';
 import type { InFlightBudget } from './in-flight-budget.js';
-import type { RecordProcessor } from './record-processor.js';
+import type { RecordProcessor, SeenEvents } from './record-processor.js';
 import { ShardThrottle } from './shard-throttle.js';
 
 export interface ShardReaderOptions {
@@ -28,6 +28,8 @@ export interface ShardReaderDeps {
   options: ShardReaderOptions;
   /** Whether an error means Kafka refused this instance (authentication, TLS, authorization): no retry helps. */
   accessDenied: (error: unknown) => unknown;
+  /** Events a trail writer claimed: a stream copy of one is dropped as a duplicate (docs/delivery.md). */
+  claimedByTrail?: SeenEvents;
 }
 
 const RELEASE_WAIT_MS = 2_000;
@@ -49,6 +51,7 @@ export class ShardReader {
   private readonly throttle = new ShardThrottle();
   private readonly backoff = new Backoff({ initialMs: 200, maxMs: 10_000 });
   private readonly recent: RecentIds;
+  private readonly handled: SeenEvents;
   /** A page whose commit failed without an answer: if the next lease's checkpoint is its last record, it landed. */
   private unconfirmed: {
     lastSequence: string | null;
@@ -62,6 +65,10 @@ export class ShardReader {
   ) {
     this.positionWithoutCheckpoint = deps.options.startPosition;
     this.recent = new RecentIds({ windowMs: deps.options.dedupWindowMs, maxIds: deps.options.dedupMaxIds });
+    const { claimedByTrail } = deps;
+    this.handled = claimedByTrail
+      ? { has: (eventId) => this.recent.has(eventId) || claimedByTrail.has(eventId) }
+      : this.recent;
     this.log = deps.log.child({ shardId });
   }
 
@@ -151,7 +158,7 @@ export class ShardReader {
       this.deps.metrics.pageRead(this.shardId, page.records.length, page.millisBehindLatest);
       const last = page.records.at(-1)?.sequenceNumber ?? this.lastSequence;
       if (page.records.length > 0) {
-        const batch = processor.process(this.shardId, page.records, this.recent);
+        const batch = processor.process(this.shardId, page.records, this.handled);
         this.unconfirmed = { lastSequence: last, published: batch.published };
         const transactionSeconds = await this.commit(lease, batch.messages, last, false);
         this.unconfirmed = null;

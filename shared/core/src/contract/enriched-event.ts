@@ -125,6 +125,14 @@ export const TruncatedTextSchema = z.object({
 });
 export type TruncatedText = z.infer<typeof TruncatedTextSchema>;
 
+/**
+ * Where sarwatch read the event: `stream`, the live path (EventBridge to Kinesis), or `trail`, the trail's log files
+ * in S3 (`sarwatch backfill`, `sarwatch reconcile --repair`). Added in v1 after its first release, so a message
+ * without it came from the stream.
+ */
+export const EventOriginSchema = z.enum(['stream', 'trail']);
+export type EventOrigin = z.infer<typeof EventOriginSchema>;
+
 /** The message on `sarwatch.events.v1`. Field names are a contract with subscribers: add, never rename. */
 export const EnrichedEventSchema = z.object({
   eventId: z.string(),
@@ -139,6 +147,7 @@ export const EnrichedEventSchema = z.object({
   source: SourceSchema,
   operation: OperationSchema.nullable(),
   risk: RiskSchema,
+  origin: EventOriginSchema.default('stream'),
   /** The original CloudTrail record; text fields over the limit are replaced by a TruncatedText. */
   detail: z.record(z.string(), z.unknown()),
 });
