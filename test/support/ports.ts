@@ -16,6 +16,10 @@ export const TEST_PORTS = {
   moto: 15099,
   /** moto again, for the ECS Fargate stack deployed from its CloudFormation template. */
   motoEcs: 15199,
+  /** moto again, as the S3 bucket a CloudTrail trail writes to. */
+  motoS3: 15299,
+  /** ... and the trail that backfill and reconcile read, beside a live pipeline. */
+  motoTrail: 15399,
   /** A broker of its own, which the outage tests stop and start, and a Kinesis emulator with short iterators. */
   faultKafka: 19492,
   faultKafkaController: 19493,

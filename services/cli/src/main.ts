@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { type Command, EXIT_USAGE, wantsHelp } from './command.js';
+import { backfillCommand } from './commands/backfill.js';
 import { classifyCommand } from './commands/classify.js';
 import { feedCommand } from './commands/feed.js';
 import { infraCommand } from './commands/infra.js';
 import { localCommand } from './commands/local.js';
 import { notifyCommand } from './commands/notify.js';
+import { reconcileCommand } from './commands/reconcile.js';
 import { rulesCommand } from './commands/rules.js';
 import { runCommand } from './commands/run.js';
 import { tailCommand } from './commands/tail.js';
@@ -15,6 +17,8 @@ const COMMANDS: readonly Command[] = [
   localCommand,
   feedCommand,
   tailCommand,
+  backfillCommand,
+  reconcileCommand,
   classifyCommand,
   rulesCommand,
   infraCommand,

@@ -1,6 +1,10 @@
 export { DEFAULT_ALERT_RULES_FILE, readAlertRulesFile } from './alerts/alert-rules-file.js';
 export { type EnricherConfig, EnricherConfigSchema, parseEnricherConfig } from './config.js';
-export { type CheckpointLogOptions, KafkaCheckpointLog } from './kafka/checkpoint-log.js';
+export {
+  type CheckpointLogOptions,
+  KafkaCheckpointLog,
+  type ReconciledRecord,
+} from './kafka/checkpoint-log.js';
 export { KafkaShardLeases, type KafkaShardLeasesOptions } from './kafka/kafka-shard-leases.js';
 export {
   MAX_IDS_PER_CLAIM,

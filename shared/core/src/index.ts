@@ -29,3 +29,6 @@ export * from './reader/split-value.js';
 export * from './risk/assess-risk.js';
 export * from './source/classify-client.js';
 export * from './source/classify-source.js';
+export * from './trail/reconciliation.js';
+export * from './trail/time-window.js';
+export * from './trail/trail-key.js';

@@ -19,6 +19,7 @@ export {
   type SaslMechanism,
 } from './connection-config.js';
 export { EXIT_KAFKA_ACCESS, KafkaAccessError } from './errors.js';
+export { findFencingError } from './fencing.js';
 export { createKafka } from './kafka-client.js';
 export { ensureTopics, type TopicSpec } from './kafka-topics.js';
 export { ResilientConsumer } from './resilient-consumer.js';
@@ -30,3 +31,4 @@ export {
   subscribeToAlerts,
   subscribeToEvents,
 } from './subscription.js';
+export { readTopicRange, type TopicRangeOptions } from './topic-range.js';

@@ -27,6 +27,14 @@ export const TakeoverRecordSchema = z.object({
   at: z.string(),
 });
 
+/** How far a continuous reconciliation has judged the trail against the event index. */
+export const ReconciledRecordSchema = z.object({
+  until: z.iso.datetime(),
+  at: z.string(),
+  owner: z.string(),
+});
+export type ReconciledRecord = z.infer<typeof ReconciledRecordSchema>;
+
 export interface CheckpointLogOptions {
   topic: string;
   application: string;
@@ -46,6 +54,7 @@ export class KafkaCheckpointLog implements CheckpointView {
   /** Every shard a checkpoint or a takeover names: the shards that were ever read, or are being read. */
   private readonly shardsSeen = new Set<string>();
   readonly claims = new TrailClaims();
+  private reconciledUntilMs: number | null = null;
   private readonly awaited = new Map<string, () => void>();
   private readonly endedListeners: ((shardId: string) => void)[] = [];
   private readonly consumer: ResilientConsumer;
@@ -90,6 +99,16 @@ export class KafkaCheckpointLog implements CheckpointView {
     return `${this.checkpointKey(shardId)}|takeover`;
   }
 
+  /** Where `sarwatch reconcile --every` records the end of the last window it judged. */
+  reconciledKey(): string {
+    return this.checkpointKey('reconciled|progress');
+  }
+
+  /** The end of the last window a continuous reconciliation judged, as last read; null before the first. */
+  get reconciledUntil(): Date | null {
+    return this.reconciledUntilMs === null ? null : new Date(this.reconciledUntilMs);
+  }
+
   claimKey(nonce: string): string {
     return this.checkpointKey(`claim|${nonce}`);
   }
@@ -115,6 +134,7 @@ export class KafkaCheckpointLog implements CheckpointView {
         if (!key?.startsWith(prefix)) return;
         if (key.startsWith(claimPrefix)) this.applyClaim(key, message.value);
         else if (!message.value) return;
+        else if (key === this.reconciledKey()) this.applyReconciled(message.value);
         else if (key.endsWith('|takeover')) this.applyTakeover(message.value);
         else this.applyCheckpoint(key, message.value);
       },
@@ -187,8 +207,16 @@ export class KafkaCheckpointLog implements CheckpointView {
     this.awaited.get(parsed.data.nonce)?.();
   }
 
+  private applyReconciled(value: Buffer): void {
+    const parsed = ReconciledRecordSchema.safeParse(parseJson(value));
+    if (parsed.success) this.reconciledUntilMs = Date.parse(parsed.data.until);
+  }
+
   private applyClaim(key: string, value: Buffer | null): void {
-    if (value === null) return this.claims.apply(key, null);
+    if (value === null) {
+      this.claims.apply(key, null);
+      return;
+    }
     const parsed = TrailClaimRecordSchema.safeParse(parseJson(value));
     if (!parsed.success) {
       this.log.warn({ key }, 'ignoring an unreadable trail claim record');

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { findFencingError } from '@sarwatch/kafka';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { EnricherError } from '../errors.js';
 import type { Checkpoint, OutboundMessage, ShardLease, ShardLeases } from '../ports.js';
@@ -134,21 +135,14 @@ async function commitTransaction(producer: Producer, topicMessages: TopicMessage
   }
 }
 
-// INVALID_PRODUCER_EPOCH (47) is what brokers answer kafkajs' request versions; PRODUCER_FENCED (90) newer ones.
-const FENCING_CODES = new Set([47, 90]);
-
-/** Finds a fencing error anywhere in a kafkajs error's chain of causes. */
+/** A fencing error anywhere in a kafkajs error's chain of causes, as EnricherError FENCED. */
 function asFenced(error: unknown): unknown {
-  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
-    const code = (cause as { code?: unknown }).code;
-    const type = (cause as { type?: unknown }).type;
-    if ((typeof code === 'number' && FENCING_CODES.has(code)) || type === 'PRODUCER_FENCED') {
-      return new EnricherError('FENCED', `another instance holds the shard now: ${cause.message}`, {
+  const fencing = findFencingError(error);
+  return fencing === null
+    ? error
+    : new EnricherError('FENCED', `another instance holds the shard now: ${fencing.message}`, {
         cause: error,
       });
-    }
-  }
-  return error;
 }
 
 const toBuffer = (value: Uint8Array | string): Buffer =>
