@@ -247,4 +247,86 @@ describe('completeness: the trail against what sarwatch published', () => {
     expect(ids.length).toBe(expected.length);
     expect(new Set(ids)).toEqual(new Set(expected));
   });
+
+  it('runs as a service: judges each settled window once, across restarts, with metrics and an alert for injected events', async () => {
+    const { names, kinesis } = await fixture.stream('continuous', 2);
+    const to = Math.floor((Date.now() - 2 * HOUR_MS) / HOUR_MS) * HOUR_MS;
+    const window = { from: new Date(to - 2 * HOUR_MS), to: new Date(to) };
+    const trail = await writeTrail(s3, {
+      bucket: 'trail-continuous',
+      prefix: 'audit',
+      seed: 31,
+      ...window,
+      records: 600,
+      sarShare: 0.5,
+      regions: ['us-east-1'],
+      lateFiles: 0,
+    });
+    const events = delivered(trail.files.flatMap((file) => file.records));
+    const [lost, ...kept] = events;
+    const forged = { ...(kept[0]?.record as CloudTrailRecord), eventID: randomUUID() };
+    const injected = delivered([forged]);
+    fixture.enricher(names);
+    const topics = await fixture.collect([names.eventsTopic, names.alertsTopic]);
+    await putAll(kinesis, names.stream, [...kept, ...injected]);
+    await topics.waitFor('the live events', () => topics.on(names.eventsTopic).length >= kept.length + 1);
+
+    const env = { ...trailEnv(names), METRICS_PORT: String(TEST_PORTS.reconcileMetrics) };
+    const args = [
+      'reconcile',
+      '--bucket',
+      'trail-continuous',
+      '--prefix',
+      'audit',
+      '--from',
+      window.from.toISOString(),
+    ];
+    const service = fixture.sarwatch([...args, '--every', '1h', '--settle', '1h', '--json', '--repair'], env);
+    const judged = () =>
+      service
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{"trail"'));
+    // The trail's two hours, and the settled hour after them, which has no events.
+    await topics.waitFor('three windows judged', () => judged().length >= 3, 120_000);
+    const reports = judged().map((line) => JSON.parse(line));
+    expect(reports.map((report) => report.from)).toEqual(
+      [window.from.getTime(), to - HOUR_MS, to].map((time) => new Date(time).toISOString()),
+    );
+    expect(reports.flatMap((report) => report.missing)).toEqual([lost?.record.eventID]);
+    expect(reports.flatMap((report) => report.unexpected)).toEqual([forged.eventID]);
+
+    const metrics = await (await fetch(`http://127.0.0.1:${TEST_PORTS.reconcileMetrics}/metrics`)).text();
+    expect(metrics).toMatch(
+      new RegExp(`sarwatch_reconcile_last_window_end_timestamp_seconds ${(to + HOUR_MS) / 1_000}\\b`),
+    );
+    expect(metrics).toMatch(/sarwatch_reconcile_missing_events_total 1\b/);
+    expect(metrics).toMatch(/sarwatch_reconcile_unexpected_events_total 1\b/);
+    expect(metrics).toMatch(/sarwatch_reconcile_repaired_events_total 1\b/);
+    await topics.waitFor('the injection alert', () =>
+      topics
+        .on(names.alertsTopic)
+        .some((message) => message.headers['sarwatch-rule-id'] === 'event-not-in-trail'),
+    );
+    const alert = JSON.parse(
+      String(
+        topics.on(names.alertsTopic).find((m) => m.headers['sarwatch-rule-id'] === 'event-not-in-trail')
+          ?.value,
+      ),
+    );
+    expect(alert).toMatchObject({
+      severity: 'high',
+      eventIds: [forged.eventID],
+      context: { reconciliation: 'unexpected' },
+    });
+
+    service.child.kill('SIGTERM');
+    expect((await service.exited).code).toBe(0);
+    // Restarted, it goes on after the last window it judged rather than judging the same ones again.
+    const restarted = fixture.sarwatch([...args, '--every', '1h', '--settle', '1h', '--json'], env);
+    await settle(8_000);
+    expect(restarted.output()).not.toContain('{"trail"');
+    restarted.child.kill('SIGTERM');
+    expect((await restarted.exited).code).toBe(0);
+  });
 });

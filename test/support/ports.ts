@@ -20,6 +20,8 @@ export const TEST_PORTS = {
   motoS3: 15299,
   /** ... and the trail that backfill and reconcile read, beside a live pipeline. */
   motoTrail: 15399,
+  /** `sarwatch reconcile --every` under test serves its metrics here. */
+  reconcileMetrics: 19466,
   /** A broker of its own, which the outage tests stop and start, and a Kinesis emulator with short iterators. */
   faultKafka: 19492,
   faultKafkaController: 19493,

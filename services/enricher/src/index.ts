@@ -14,6 +14,7 @@ export {
 } from './kafka/trail-claims.js';
 export { EXIT_BAD_CONFIG, EXIT_OK, runEnricher } from './main.js';
 export {
+  alertMessage,
   type ProcessedBatch,
   RecordProcessor,
   type RecordProcessorOptions,

@@ -64,7 +64,7 @@ export async function reconcileContinuously(
       let failed = false;
       for (const window of due) {
         try {
-          const found = await judgeWindow(context, window, options.repair, signal);
+          const found = await judgeWindow(context, window, { repair: options.repair, alert: true }, signal);
           const complete = isComplete(found);
           metrics.windowJudged(found, complete);
           process.stdout.write(

@@ -12,7 +12,6 @@ export const RECONCILER_ERROR_CODES = [
   'TRAIL_WRITER_FENCED',
   /** A topic sarwatch writes or reads does not exist: the enricher creates them when it first starts. */
   'TOPIC_MISSING',
-  'ALERT_RULES_INVALID',
 ] as const;
 export type ReconcilerErrorCode = (typeof RECONCILER_ERROR_CODES)[number];
 

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import {
   AlertEngine,
+  type AlertRule,
   createRuleDelivery,
   type RuleState,
   SARWATCH_DEPLOYMENT_DEFAULTS,
@@ -56,7 +57,9 @@ export interface TrailContext {
   location: string;
   /** Builds the trail writer and what publishing needs; a dry run never calls it. */
   publishing: (signal: AbortSignal) => Promise<{ deps: BackfillDeps; writer: TrailWriter }>;
-  dryRunDeps: () => Promise<BackfillDeps>;
+  dryRunDeps: () => BackfillDeps;
+  /** The enricher's rules: the trail's events raise the same alerts, and reconcile raises the rules only it can. */
+  alertRules: readonly AlertRule[];
   close(): Promise<void>;
 }
 
@@ -73,6 +76,8 @@ export async function withTrailContext(
 ): Promise<number> {
   const config = configOrReport(parseReconcilerConfig, env, command);
   if (config === null) return EXIT_USAGE;
+  const alertRules = await loadAlertRules(config, command);
+  if (alertRules === null) return EXIT_USAGE;
   const log = createLogger({
     name: 'sarwatch-reconciler',
     level: config.LOG_LEVEL,
@@ -110,10 +115,10 @@ export async function withTrailContext(
       regions: options.regions,
       lateDeliveryMs: options.lateDeliveryMs,
     });
-  const backfillDeps = async (writer: TrailWriter | null): Promise<BackfillDeps> => ({
+  const backfillDeps = (writer: TrailWriter | null): BackfillDeps => ({
     kafka,
     indexTopic: config.KAFKA_EVENT_INDEX_TOPIC,
-    processor: await trailProcessor(config),
+    processor: trailProcessor(config, alertRules),
     deliver,
     writer,
     streamRetentionMs: config.KINESIS_RETENTION_HOURS * 3_600_000,
@@ -158,9 +163,10 @@ export async function withTrailContext(
         log.child({ component: 'trail-writer' }),
       );
       await writer.start();
-      return { deps: await backfillDeps(writer), writer };
+      return { deps: backfillDeps(writer), writer };
     },
     dryRunDeps: () => backfillDeps(null),
+    alertRules,
     close: async () => {
       await writer?.stop().catch(() => undefined);
       await checkpointLog.stop().catch(() => undefined);
@@ -206,17 +212,19 @@ async function requireTopics(kafka: Kafka, config: ReconcilerConfig): Promise<vo
   }
 }
 
-/** The live path's record processing, with the same alert rules, marking each event as read from the trail. */
-async function trailProcessor(config: ReconcilerConfig): Promise<RecordProcessor> {
+/** The enricher's alert rules, or null after saying what is wrong with them. */
+async function loadAlertRules(config: ReconcilerConfig, command: string): Promise<AlertRule[] | null> {
   const path = config.ALERT_RULES_FILE ?? DEFAULT_ALERT_RULES_FILE;
   const rules = await readAlertRulesFile(path);
-  if (!rules.ok) {
-    throw new ReconcilerError(
-      'ALERT_RULES_INVALID',
-      `the alert rules in ${path} are not valid: ${rules.errors.join('; ')}`,
-    );
-  }
-  const engine = new AlertEngine(rules.rules);
+  if (rules.ok) return rules.rules;
+  process.stderr.write(`${command}: ALERT_RULES_FILE: ${path} is not a valid rules file:\n`);
+  for (const error of rules.errors) process.stderr.write(`  - ${error}\n`);
+  return null;
+}
+
+/** The live path's record processing, with the same alert rules, marking each event as read from the trail. */
+function trailProcessor(config: ReconcilerConfig, rules: readonly AlertRule[]): RecordProcessor {
+  const engine = new AlertEngine(rules);
   return new RecordProcessor(
     {
       streamName: config.KINESIS_STREAM_NAME,

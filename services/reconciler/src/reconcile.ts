@@ -13,6 +13,7 @@ import type { Logger } from '@sarwatch/runtime';
 import type { Kafka } from 'kafkajs';
 import { type BackfillDeps, type BackfillResult, backfill } from './backfill.js';
 import { readIndexedEvents } from './kafka/event-index.js';
+import { alertOnUnexpected } from './kafka/unexpected-alerts.js';
 import type { TrailContext } from './main.js';
 import type { TrailBucket } from './s3/trail-bucket.js';
 import { deliveredTrailEvents, type TrailReading } from './trail-events.js';
@@ -33,6 +34,8 @@ export interface WindowReconciliation {
   repair?: BackfillResult;
   /** Missing events the repair could not publish. */
   unrepaired: number;
+  /** Alerts raised for the unexpected events. */
+  alertsRaised?: number;
 }
 
 /** Compares the trail with the event index, day by day so that one day's events are held at a time. */
@@ -98,15 +101,35 @@ function addUp(a: BackfillResult, b: BackfillResult): BackfillResult {
   };
 }
 
-/** Compares one window, and repairs it when asked. */
+/**
+ * Compares one window; repairs it when asked, and raises the alerts for unexpected events when asked (the service
+ * does, as it judges each window once; a one-off check only reports).
+ */
 export async function judgeWindow(
   context: TrailContext,
   window: TimeWindow,
-  repair: boolean,
+  act: { repair: boolean; alert: boolean },
   signal: AbortSignal,
 ): Promise<WindowReconciliation> {
-  const found = await reconcileWindow(context.reconcileDeps, window, context.bucketForSlice, signal);
-  if (!repair || found.reconciliation.counts.missing === 0) return found;
-  const { deps } = await context.publishing(signal);
-  return repairWindow(deps, found, context.bucketForSlice, signal);
+  let found = await reconcileWindow(context.reconcileDeps, window, context.bucketForSlice, signal);
+  const { missing, unexpected } = found.reconciliation.counts;
+  if (!((act.repair && missing > 0) || (act.alert && unexpected > 0))) return found;
+  const { deps, writer } = await context.publishing(signal);
+  if (act.repair) found = await repairWindow(deps, found, context.bucketForSlice, signal);
+  if (act.alert) {
+    const alertsRaised = await alertOnUnexpected(
+      {
+        kafka: context.kafka,
+        eventsTopic: context.config.KAFKA_EVENTS_TOPIC,
+        alertsTopic: context.config.KAFKA_ALERTS_TOPIC,
+        rules: context.alertRules,
+        publish: (messages) => writer.publish(messages),
+        log: context.log,
+      },
+      found.reconciliation.unexpected,
+      signal,
+    );
+    found = { ...found, alertsRaised };
+  }
+  return found;
 }

@@ -23,6 +23,7 @@ export function reconciliationJson(found: WindowReconciliation, location: string
     unexpectedBy: r.unexpectedBy,
     unreadableFiles: trail.unreadable,
     ...(repair ? { repair: { published: repair.published, deadLettered: repair.deadLettered } } : {}),
+    ...(found.alertsRaised === undefined ? {} : { alertsRaised: found.alertsRaised }),
   };
 }
 
@@ -53,6 +54,8 @@ export function reconciliationText(found: WindowReconciliation, location: string
       `  repaired: ${number(repair.published)} published, ${number(repair.deadLettered)} dead-lettered; still missing: ${number(found.unrepaired)}`,
     );
   }
+  if (found.alertsRaised !== undefined)
+    lines.push(`  alerts raised for unexpected events: ${found.alertsRaised}`);
   lines.push(...breakdownLines('missing', r.missingBy), ...breakdownLines('unexpected', r.unexpectedBy));
   lines.push(...idLines('missing', r.missing), ...idLines('unexpected', r.unexpected));
   for (const { key, reason } of trail.unreadable) lines.push(`  unreadable file, skipped: ${reason || key}`);

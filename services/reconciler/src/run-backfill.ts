@@ -18,7 +18,7 @@ export async function runBackfill(
     const stop = listenForStop();
     try {
       const signal = AbortSignal.any([stop.signal, context.guard.signal]);
-      const deps = options.dryRun ? await context.dryRunDeps() : (await context.publishing(signal)).deps;
+      const deps = options.dryRun ? context.dryRunDeps() : (await context.publishing(signal)).deps;
       const progress = terminalProgress(options.dryRun);
       const result = await backfill(
         { ...deps, onProgress: progress.update },

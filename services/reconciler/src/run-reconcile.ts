@@ -48,7 +48,12 @@ export async function runReconcile(
           `${command}: judging up to ${window.to.toISOString()} only; later events may still be on their way (--settle ${formatDuration(options.settleMs)})\n`,
         );
       }
-      const found = await judgeWindow(context, window, options.repair, signal);
+      const found = await judgeWindow(
+        context,
+        window,
+        { repair: options.repair, alert: options.repair },
+        signal,
+      );
       process.stdout.write(
         options.json
           ? `${JSON.stringify(reconciliationJson(found, context.location))}\n`

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { AlertEngine } from '../src/alerts/alert-engine.js';
+import { AlertEngine, type ToldContext } from '../src/alerts/alert-engine.js';
 import type { AlertRule } from '../src/alerts/alert-rules.js';
 import { parseAlertRules } from '../src/alerts/alert-rules.js';
 import type { CloudTrailRecord } from '../src/cloudtrail/record.js';
@@ -63,6 +63,8 @@ export interface Scenario {
   event: EnrichedEvent;
   /** When the event arrives; a second after the last event before it unless given. */
   atMs?: number;
+  /** What `sarwatch reconcile` tells the engine about the event (the live path tells nothing). */
+  told?: ToldContext;
   /** The pack with these parameters instead of the file's, as an operator would edit them. */
   parameters?: Record<string, string[]>;
 }
@@ -73,7 +75,7 @@ export function firedIds(scenario: Scenario): string[] {
   const before = scenario.before ?? [];
   for (const { event, atMs } of before) engine.evaluate(event, atMs);
   const atMs = scenario.atMs ?? (before.at(-1)?.atMs ?? 0) + 1_000;
-  return engine.evaluate(scenario.event, atMs).fired.map((alert) => alert.rule.id);
+  return engine.evaluate(scenario.event, atMs, scenario.told).fired.map((alert) => alert.rule.id);
 }
 
 export const at = (atMs: number, event: EnrichedEvent): Timed => ({ event, atMs });

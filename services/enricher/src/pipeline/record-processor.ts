@@ -1,4 +1,5 @@
 import {
+  type Alert,
   type AlertOutcome,
   type CloudTrailRecord,
   type DeadLetterReason,
@@ -192,16 +193,7 @@ export class RecordProcessor {
     batch.alertsSuppressed += outcome.suppressed;
     for (const fired of outcome.fired) {
       const alert = toAlert(fired, new Date());
-      batch.messages.push({
-        topic: this.options.alertsTopic,
-        key: alert.dedupKey,
-        value: JSON.stringify(alert),
-        headers: {
-          'content-type': 'application/json',
-          'sarwatch-rule-id': alert.ruleId,
-          'sarwatch-severity': alert.severity,
-        },
-      });
+      batch.messages.push(alertMessage(alert, this.options.alertsTopic));
       batch.alerts.push({ ruleId: alert.ruleId, severity: alert.severity });
     }
   }
@@ -227,6 +219,20 @@ export class RecordProcessor {
       },
     };
   }
+}
+
+/** An alert as a message of the alerts topic, keyed by its dedup key. */
+export function alertMessage(alert: Alert, topic: string): OutboundMessage {
+  return {
+    topic,
+    key: alert.dedupKey,
+    value: JSON.stringify(alert),
+    headers: {
+      'content-type': 'application/json',
+      'sarwatch-rule-id': alert.ruleId,
+      'sarwatch-severity': alert.severity,
+    },
+  };
 }
 
 function indexEntry(record: CloudTrailRecord, outcome: EventIndexEntry['outcome']): EventIndexEntry {

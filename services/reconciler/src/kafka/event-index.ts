@@ -38,7 +38,7 @@ export async function readIndexedEvents(
         const timeMs = Date.parse(entry.time);
         const futureDated = !(timeMs <= stampedMs + FUTURE_TOLERANCE_MS);
         if (futureDated ? inWindow(window, stampedMs) : inWindow(window, timeMs)) {
-          events.set(entry.id, { ...entry, origin: parsed.data.origin });
+          events.set(entry.id, { ...entry, origin: parsed.data.origin, stampedMs });
         }
       }
     },

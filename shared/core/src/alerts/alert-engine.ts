@@ -33,7 +33,15 @@ export interface AlertOutcome {
  */
 export interface AlertContext {
   applicationVisibility: Visibility | 'unknown';
+  /**
+   * Set by `sarwatch reconcile` alone, for an event the trail does not have; the live path never knows it, so a
+   * rule that asks for it fires only there.
+   */
+  reconciliation?: 'unexpected';
 }
+
+/** Facts an evaluation is told rather than works out. */
+export type ToldContext = Pick<AlertContext, 'reconciliation'>;
 
 interface CompiledRule {
   rule: AlertRule;
@@ -72,10 +80,10 @@ export class AlertEngine {
     return this.rules.length;
   }
 
-  evaluate(event: EnrichedEvent, atMs: number): AlertOutcome {
+  evaluate(event: EnrichedEvent, atMs: number, told: ToldContext = {}): AlertOutcome {
     const earlier = this.outcomes.get(event.eventId);
     if (earlier) return earlier;
-    const context: AlertContext = { applicationVisibility: this.applicationVisibility(event) };
+    const context: AlertContext = { applicationVisibility: this.applicationVisibility(event), ...told };
     const subject = { ...event, context };
     const outcome: AlertOutcome = { fired: [], suppressed: 0 };
     let summary: AlertEvent | undefined;

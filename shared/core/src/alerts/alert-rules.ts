@@ -73,6 +73,10 @@ export function parseAlertRules(value: unknown): AlertRulesResult {
     : { ok: true, rules: parsed.data.rules };
 }
 
+/** Rules only `sarwatch reconcile` can fire: they ask for `context.reconciliation`, which the live path never sets. */
+export const isReconciliationRule = (rule: AlertRule): boolean =>
+  patternFieldPaths(rule.match).includes('context.reconciliation');
+
 const rulesOf = (file: unknown): unknown[] => (isRecord(file) && Array.isArray(file.rules) ? file.rules : []);
 
 function duplicateIds(file: unknown): string[] {

@@ -211,6 +211,21 @@ const table: Record<string, { fires: Scenario[]; misses: Scenario[] }> = {
       { name: 'a policy with no statement', event: eventFrom('sar/put-application-policy-private.json') },
     ],
   },
+  'event-not-in-trail': {
+    fires: [
+      {
+        name: 'a call reconcile found on the stream but not in the trail',
+        event: eventFrom('sar/create-application.json'),
+        told: { reconciliation: 'unexpected' },
+      },
+      {
+        name: 'a refused call that is not in the trail either',
+        event: eventFrom('sar/delete-application.json', refused),
+        told: { reconciliation: 'unexpected' },
+      },
+    ],
+    misses: [{ name: 'the same call on the live path', event: eventFrom('sar/create-application.json') }],
+  },
   'root-activity': {
     fires: [
       { name: 'root creates an application', event: eventFrom('identity/root.json') },

@@ -24,7 +24,11 @@ export const AlertSchema = z.object({
   /** When sarwatch raised it (ISO 8601, UTC). */
   firedAt: z.string(),
   event: AlertEventSchema,
-  context: z.object({ applicationVisibility: z.union([VisibilitySchema, z.literal('unknown')]) }),
+  context: z.object({
+    applicationVisibility: z.union([VisibilitySchema, z.literal('unknown')]),
+    /** `unexpected`: `sarwatch reconcile` found the event on the stream but not in the CloudTrail trail. */
+    reconciliation: z.literal('unexpected').optional(),
+  }),
 });
 export type Alert = z.infer<typeof AlertSchema>;
 

@@ -9,8 +9,8 @@ export interface ExpectedEvent {
   region: string;
 }
 
-/** An index entry, with where it came from. */
-export type IndexedEvent = EventIndexEntry & { origin: EventIndexRecord['origin'] };
+/** An index entry, with where it came from and its index message's timestamp (epoch ms) when known. */
+export type IndexedEvent = EventIndexEntry & { origin: EventIndexRecord['origin']; stampedMs?: number };
 
 export interface Breakdown {
   day: Record<string, number>;
