@@ -56,6 +56,11 @@ export class ReconcilerMetrics {
     registers: [this.registry],
   });
 
+  constructor() {
+    // Both results show from the start, so a rate over the first window of either is not lost.
+    for (const result of ['complete', 'incomplete']) this.windows.inc({ result }, 0);
+  }
+
   windowJudged(found: WindowReconciliation, complete: boolean): void {
     const { counts } = found.reconciliation;
     this.lastWindowEnd.set(found.window.to.getTime() / 1_000);
