@@ -270,4 +270,62 @@ describe('the command line, as a user meets its errors', () => {
       expectOneLine(run.stderr, 'classify', /the input held no record/);
     });
   });
+
+  describe('backfill and reconcile', () => {
+    const trailEnv = () => ({ KAFKA_BROKERS: brokers(), KINESIS_STREAM_NAME: 'cli-errors' });
+
+    it('lists every problem of the flags in one line, and exits 2', async () => {
+      const run = await runSarwatch(
+        [
+          'backfill',
+          '--from',
+          'yesterday',
+          '--to',
+          '2026-12-01',
+          '--accounts',
+          '12,111122223333',
+          '--settle',
+          '1y',
+        ],
+        trailEnv(),
+      );
+      expect(run.code).toBe(2);
+      expectOneLine(
+        run.stderr,
+        'backfill',
+        /--bucket is required; --from must be an ISO 8601 date or time with a zone, got yesterday; --settle must be a duration.*; --accounts takes 12-digit account ids, got 12/,
+      );
+    });
+
+    it('refuses a window that has not settled, before touching Kafka or S3', async () => {
+      const now = new Date();
+      const run = await runSarwatch(
+        [
+          'reconcile',
+          '--bucket',
+          'b',
+          '--from',
+          new Date(now.getTime() - 60_000).toISOString(),
+          '--to',
+          now.toISOString(),
+        ],
+        { KINESIS_STREAM_NAME: 'cli-errors', KAFKA_BROKERS: CLOSED },
+      );
+      expect(run.code).toBe(2);
+      expectOneLine(
+        run.stderr,
+        'reconcile',
+        /the window has not settled yet: trail files arrive up to 30m after their events/,
+      );
+    });
+
+    it('says which topics are missing when the enricher never ran', async () => {
+      const run = await runSarwatch(
+        ['reconcile', '--bucket', 'b', '--from', '2026-11-01', '--to', '2026-11-02'],
+        { ...trailEnv(), KAFKA_EVENT_INDEX_TOPIC: 'cli-errors-no-index' },
+      );
+      expect(run.code).toBe(1);
+      expectOneLine(run.stderr, 'reconcile', /no topic cli-errors-no-index.* start `sarwatch run` once/);
+    });
+  });
 });

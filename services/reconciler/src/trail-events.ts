@@ -53,7 +53,7 @@ interface FileOutcome {
  * those records was read whole.
  */
 export async function* deliveredTrailEvents(
-  bucket: TrailBucket,
+  bucket: Pick<TrailBucket, 'files' | 'records'>,
   window: TimeWindow,
   deliver: (event: EventBridgeEnvelope) => Delivery,
   reading: TrailReading,
@@ -89,7 +89,7 @@ export async function* deliveredTrailEvents(
 }
 
 async function readFile(
-  bucket: TrailBucket,
+  bucket: Pick<TrailBucket, 'files' | 'records'>,
   file: TrailFile,
   window: TimeWindow,
   deliver: (event: EventBridgeEnvelope) => Delivery,
