@@ -4,6 +4,7 @@ export {
   type CheckpointLogOptions,
   KafkaCheckpointLog,
   type ReconciledRecord,
+  ReconciledRecordSchema,
 } from './kafka/checkpoint-log.js';
 export { KafkaShardLeases, type KafkaShardLeasesOptions } from './kafka/kafka-shard-leases.js';
 export {

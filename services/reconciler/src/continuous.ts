@@ -1,5 +1,6 @@
 import { settledWindows, type TimeWindow } from '@sarwatch/core';
-import type { ReconciledRecord } from '@sarwatch/enricher';
+import { type ReconciledRecord, ReconciledRecordSchema } from '@sarwatch/enricher';
+import { messageJson, readTopicRange } from '@sarwatch/kafka';
 import { MetricsUnavailableError, sleep, startMetricsServer } from '@sarwatch/runtime';
 import { EXIT_OK, EXIT_USAGE, type TrailContext } from './main.js';
 import { ReconcilerMetrics } from './metrics.js';
@@ -45,7 +46,7 @@ export async function reconcileContinuously(
   try {
     await producer.connect();
     let after = new Date(
-      Math.max(options.window.from.getTime(), checkpointLog.reconciledUntil?.getTime() ?? 0),
+      Math.max(options.window.from.getTime(), (await reconciledUntil(context))?.getTime() ?? 0),
     );
     ready = { ready: true, reason: `judged up to ${after.toISOString()}` };
     log.info(
@@ -97,6 +98,21 @@ export async function reconcileContinuously(
     await producer.disconnect().catch(() => undefined);
     await server.close();
   }
+}
+
+/** The end of the last window judged, read from the checkpoint topic to its end; null before the first. */
+async function reconciledUntil(context: TrailContext): Promise<Date | null> {
+  const key = context.checkpointLog.reconciledKey();
+  let until: Date | null = null;
+  await readTopicRange(context.kafka, {
+    topic: context.config.KAFKA_CHECKPOINT_TOPIC,
+    onMessage: (message) => {
+      if (message.key?.toString() !== key || !message.value) return;
+      const parsed = ReconciledRecordSchema.safeParse(messageJson(message.value));
+      if (parsed.success) until = new Date(parsed.data.until);
+    },
+  });
+  return until;
 }
 
 async function recordProgress(

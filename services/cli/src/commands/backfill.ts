@@ -1,7 +1,14 @@
 import { parseArgs } from 'node:util';
 import { runBackfill } from '@sarwatch/reconciler';
 import { type Command, EXIT_USAGE } from '../command.js';
-import { TRAIL_ENV_HELP, TRAIL_FLAGS, TRAIL_FLAGS_HELP, trailOptions } from './trail-options.js';
+import {
+  parsedFlags,
+  refuseUsage,
+  TRAIL_ENV_HELP,
+  TRAIL_FLAGS,
+  TRAIL_FLAGS_HELP,
+  trailOptions,
+} from './trail-options.js';
 
 export const backfillCommand: Command = {
   name: 'backfill',
@@ -23,20 +30,10 @@ Exit codes: 0 done; 1 a trail file could not be read (named, and skipped), the t
 another backfill took over; 2 bad usage or configuration; 3 Kafka refused access.
 `,
   async run(args) {
-    let parsed: ReturnType<typeof parse>;
-    try {
-      parsed = parse(args);
-    } catch (error) {
-      process.stderr.write(
-        `sarwatch backfill: ${(error as Error).message}; see 'sarwatch backfill --help'\n`,
-      );
-      return EXIT_USAGE;
-    }
+    const parsed = parsedFlags('backfill', () => parse(args));
+    if (parsed === null) return EXIT_USAGE;
     const { options, problems } = trailOptions(parsed.values, true);
-    if (problems.length > 0) {
-      process.stderr.write(`sarwatch backfill: ${problems.join('; ')}; see 'sarwatch backfill --help'\n`);
-      return EXIT_USAGE;
-    }
+    if (problems.length > 0) return refuseUsage('backfill', problems);
     return runBackfill(process.env, { ...options, dryRun: parsed.values['dry-run'] === true });
   },
 };

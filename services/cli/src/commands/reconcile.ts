@@ -2,7 +2,14 @@ import { parseArgs } from 'node:util';
 import { parseDuration } from '@sarwatch/core';
 import { runReconcile } from '@sarwatch/reconciler';
 import { type Command, EXIT_USAGE } from '../command.js';
-import { TRAIL_ENV_HELP, TRAIL_FLAGS, TRAIL_FLAGS_HELP, trailOptions } from './trail-options.js';
+import {
+  parsedFlags,
+  refuseUsage,
+  TRAIL_ENV_HELP,
+  TRAIL_FLAGS,
+  TRAIL_FLAGS_HELP,
+  trailOptions,
+} from './trail-options.js';
 
 export const reconcileCommand: Command = {
   name: 'reconcile',
@@ -29,23 +36,13 @@ unreadable, the trail or a topic missing; 2 bad usage or configuration, or the w
 3 Kafka refused access. With --every: 0 once stopped (or done with --to).
 `,
   async run(args) {
-    let parsed: ReturnType<typeof parse>;
-    try {
-      parsed = parse(args);
-    } catch (error) {
-      process.stderr.write(
-        `sarwatch reconcile: ${(error as Error).message}; see 'sarwatch reconcile --help'\n`,
-      );
-      return EXIT_USAGE;
-    }
+    const parsed = parsedFlags('reconcile', () => parse(args));
+    if (parsed === null) return EXIT_USAGE;
     const every = parsed.values.every;
     const everyMs = typeof every === 'string' ? parseDuration(every) : undefined;
     const { options, problems } = trailOptions(parsed.values, every === undefined);
     if (everyMs === null) problems.push(`--every must be a duration such as 1h or 15m, got ${every}`);
-    if (problems.length > 0) {
-      process.stderr.write(`sarwatch reconcile: ${problems.join('; ')}; see 'sarwatch reconcile --help'\n`);
-      return EXIT_USAGE;
-    }
+    if (problems.length > 0) return refuseUsage('reconcile', problems);
     return runReconcile(process.env, {
       ...options,
       repair: parsed.values.repair === true,

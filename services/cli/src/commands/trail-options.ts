@@ -1,5 +1,6 @@
 import { parseDuration, parseIsoTime, RuleStateSchema } from '@sarwatch/core';
 import type { TrailOptions } from '@sarwatch/reconciler';
+import { EXIT_USAGE } from '../command.js';
 import { defaultPatternFile, readPatternFile } from '../infra/sar-rule.js';
 
 /** The flags `backfill` and `reconcile` share; each command adds its own. */
@@ -57,6 +58,9 @@ export function trailOptions(
   for (const account of accounts ?? []) {
     if (!/^\d{12}$/.test(account)) problems.push(`--accounts takes 12-digit account ids, got ${account}`);
   }
+  if (values.endpoint !== undefined && !URL.canParse(values.endpoint)) {
+    problems.push(`--endpoint must be a URL such as http://127.0.0.1:9000, got ${values.endpoint}`);
+  }
   let pattern = '';
   try {
     pattern = readPatternFile(values['pattern-file'] ?? defaultPatternFile());
@@ -85,4 +89,20 @@ function listOf(text: string | undefined): string[] | undefined {
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
+}
+
+/** The flags parsed, or null after saying in one line what is wrong with them. */
+export function parsedFlags<Parsed>(command: string, parse: () => Parsed): Parsed | null {
+  try {
+    return parse();
+  } catch (error) {
+    refuseUsage(command, [(error as Error).message]);
+    return null;
+  }
+}
+
+/** Says every problem of the command line in one line, and gives the exit code for bad usage. */
+export function refuseUsage(command: string, problems: readonly string[]): number {
+  process.stderr.write(`sarwatch ${command}: ${problems.join('; ')}; see 'sarwatch ${command} --help'\n`);
+  return EXIT_USAGE;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type AccessCheck, ResilientConsumer } from '@sarwatch/kafka';
+import { type AccessCheck, messageJson, ResilientConsumer } from '@sarwatch/kafka';
 import type { Logger } from '@sarwatch/runtime';
 import type { Consumer, Kafka } from 'kafkajs';
 import { z } from 'zod';
@@ -54,7 +54,6 @@ export class KafkaCheckpointLog implements CheckpointView {
   /** Every shard a checkpoint or a takeover names: the shards that were ever read, or are being read. */
   private readonly shardsSeen = new Set<string>();
   readonly claims = new TrailClaims();
-  private reconciledUntilMs: number | null = null;
   private readonly awaited = new Map<string, () => void>();
   private readonly endedListeners: ((shardId: string) => void)[] = [];
   private readonly consumer: ResilientConsumer;
@@ -104,11 +103,6 @@ export class KafkaCheckpointLog implements CheckpointView {
     return this.checkpointKey('reconciled|progress');
   }
 
-  /** The end of the last window a continuous reconciliation judged, as last read; null before the first. */
-  get reconciledUntil(): Date | null {
-    return this.reconciledUntilMs === null ? null : new Date(this.reconciledUntilMs);
-  }
-
   claimKey(nonce: string): string {
     return this.checkpointKey(`claim|${nonce}`);
   }
@@ -134,7 +128,8 @@ export class KafkaCheckpointLog implements CheckpointView {
         if (!key?.startsWith(prefix)) return;
         if (key.startsWith(claimPrefix)) this.applyClaim(key, message.value);
         else if (!message.value) return;
-        else if (key === this.reconciledKey()) this.applyReconciled(message.value);
+        // The reconciler reads its progress itself, from the topic, when it starts.
+        else if (key === this.reconciledKey()) return;
         else if (key.endsWith('|takeover')) this.applyTakeover(message.value);
         else this.applyCheckpoint(key, message.value);
       },
@@ -188,7 +183,7 @@ export class KafkaCheckpointLog implements CheckpointView {
   }
 
   private applyCheckpoint(key: string, value: Buffer): void {
-    const parsed = CheckpointRecordSchema.safeParse(parseJson(value));
+    const parsed = CheckpointRecordSchema.safeParse(messageJson(value));
     if (!parsed.success) {
       this.log.warn({ key }, 'ignoring an unreadable checkpoint record');
       return;
@@ -201,15 +196,10 @@ export class KafkaCheckpointLog implements CheckpointView {
   }
 
   private applyTakeover(value: Buffer): void {
-    const parsed = TakeoverRecordSchema.safeParse(parseJson(value));
+    const parsed = TakeoverRecordSchema.safeParse(messageJson(value));
     if (!parsed.success) return;
     this.shardsSeen.add(parsed.data.shardId);
     this.awaited.get(parsed.data.nonce)?.();
-  }
-
-  private applyReconciled(value: Buffer): void {
-    const parsed = ReconciledRecordSchema.safeParse(parseJson(value));
-    if (parsed.success) this.reconciledUntilMs = Date.parse(parsed.data.until);
   }
 
   private applyClaim(key: string, value: Buffer | null): void {
@@ -217,7 +207,7 @@ export class KafkaCheckpointLog implements CheckpointView {
       this.claims.apply(key, null);
       return;
     }
-    const parsed = TrailClaimRecordSchema.safeParse(parseJson(value));
+    const parsed = TrailClaimRecordSchema.safeParse(messageJson(value));
     if (!parsed.success) {
       this.log.warn({ key }, 'ignoring an unreadable trail claim record');
       return;
@@ -225,13 +215,5 @@ export class KafkaCheckpointLog implements CheckpointView {
     this.claims.prune();
     this.claims.apply(key, parsed.data);
     this.awaited.get(parsed.data.nonce)?.();
-  }
-}
-
-function parseJson(value: Buffer): unknown {
-  try {
-    return JSON.parse(value.toString('utf8'));
-  } catch {
-    return undefined;
   }
 }

@@ -1,5 +1,5 @@
 import { EventIndexRecordSchema, type IndexedEvent, inWindow, type TimeWindow } from '@sarwatch/core';
-import { readTopicRange } from '@sarwatch/kafka';
+import { messageJson, readTopicRange } from '@sarwatch/kafka';
 import type { Logger } from '@sarwatch/runtime';
 import type { Kafka } from 'kafkajs';
 
@@ -28,8 +28,8 @@ export async function readIndexedEvents(
     fromTimestampMs: window.from.getTime(),
     signal,
     onMessage: (message) => {
-      const parsed = message.value ? EventIndexRecordSchema.safeParse(parseJson(message.value)) : null;
-      if (!parsed?.success) {
+      const parsed = EventIndexRecordSchema.safeParse(messageJson(message.value));
+      if (!parsed.success) {
         unreadable += 1;
         return;
       }
@@ -45,12 +45,4 @@ export async function readIndexedEvents(
   });
   if (unreadable > 0) log.warn({ topic, unreadable }, 'skipped index messages that are not index records');
   return events;
-}
-
-function parseJson(value: Buffer): unknown {
-  try {
-    return JSON.parse(value.toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }

@@ -7,7 +7,7 @@ import {
   toAlert,
 } from '@sarwatch/core';
 import { alertMessage, type OutboundMessage } from '@sarwatch/enricher';
-import { readTopicRange } from '@sarwatch/kafka';
+import { messageJson, readTopicRange } from '@sarwatch/kafka';
 import type { Logger } from '@sarwatch/runtime';
 import type { Kafka } from 'kafkajs';
 
@@ -42,8 +42,8 @@ export async function alertOnUnexpected(
     fromTimestampMs: Number.isFinite(fromMs) ? fromMs : undefined,
     signal,
     onMessage: (message) => {
-      const event = message.value ? EnrichedEventSchema.safeParse(parseJson(message.value)) : null;
-      if (!event?.success || !wanted.delete(event.data.eventId)) return;
+      const event = EnrichedEventSchema.safeParse(messageJson(message.value));
+      if (!event.success || !wanted.delete(event.data.eventId)) return;
       const now = Date.now();
       for (const fired of engine.evaluate(event.data, now, { reconciliation: 'unexpected' }).fired) {
         messages.push(alertMessage(toAlert(fired, new Date(now)), deps.alertsTopic));
@@ -58,12 +58,4 @@ export async function alertOnUnexpected(
   }
   if (messages.length > 0) await deps.publish(messages);
   return messages.length;
-}
-
-function parseJson(value: Buffer): unknown {
-  try {
-    return JSON.parse(value.toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }
