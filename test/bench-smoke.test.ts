@@ -15,7 +15,8 @@ describe('npm run bench --quick', () => {
       const output = join(dir, 'latest.json');
       const run = spawnSync(process.execPath, [BENCH, '--quick', '--output', output], {
         encoding: 'utf8',
-        timeout: 240_000,
+        // The trail part (moto, a backfill, a reconcile) adds about a minute.
+        timeout: 330_000,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
       });
       expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
@@ -26,9 +27,17 @@ describe('npm run bench --quick', () => {
       expect(results.endToEnd.cpuMicrosPerEvent).toBeGreaterThan(0);
       expect(results.latency.measured).toBeGreaterThan(0);
       expect(results.overload).toMatchObject({ put: 10_000, deadLetters: 0 });
+      expect(results.trail).toMatchObject({
+        records: 5_000,
+        backfill: { recordsRead: 5_000, deadLetters: 0 },
+        reconcile: { complete: true, counts: { missing: 0, unexpected: 0 } },
+      });
+      expect(results.trail.backfill.published).toBeGreaterThan(0);
+      expect(results.trail.reconcile.counts.expected).toBe(results.trail.backfill.published);
       expect(run.stdout).toContain('p99');
+      expect(run.stdout).toContain('backfill: events/s');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }, 300_000);
+  }, 390_000);
 });

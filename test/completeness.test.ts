@@ -8,14 +8,14 @@ import {
   SARWATCH_DEPLOYMENT_DEFAULTS,
   wrapInEventBridge,
 } from '@sarwatch/core';
+import { type MotoServer, startMotoServer } from '@sarwatch/devstack';
+import { writeBrokenTrailFile, writeTrail } from '@sarwatch/feeder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSarwatch } from './support/cli-process.js';
 import { enricherEnv, type Names } from './support/enricher-process.js';
 import { putAll } from './support/kinesis-fixture.js';
-import { type MotoServer, startMotoServer } from './support/moto-server.js';
 import { eventIdOf, pipelineFixture, settle } from './support/pipeline-fixture.js';
 import { TEST_PORTS } from './support/ports.js';
-import { writeBrokenTrailFile, writeTrail } from './support/trail-writer.js';
 
 const HOUR_MS = 3_600_000;
 const PATTERN = readFileSync(
@@ -46,10 +46,13 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-/** A day of trail ending two hours ago: recent enough that stream copies may still arrive, so claims are needed. */
-function recentWindow() {
+/**
+ * Hours of trail ending two hours ago: recent enough that stream copies may still arrive, so claims are needed.
+ * moto answers one request at a time, and a trail has a file per account, region and five minutes: hours, not days.
+ */
+function recentWindow(hours: number) {
   const to = Math.floor((Date.now() - 2 * HOUR_MS) / HOUR_MS) * HOUR_MS;
-  return { from: new Date(to - 24 * HOUR_MS), to: new Date(to) };
+  return { from: new Date(to - hours * HOUR_MS), to: new Date(to) };
 }
 
 const trailEnv = (names: Names) =>
@@ -96,7 +99,7 @@ describe('completeness: the trail against what sarwatch published', () => {
 
   it('finds exactly the events EventBridge lost and the ones injected, repairs the lost once, and a backfill of a covered window publishes nothing', async () => {
     const { names, kinesis } = await fixture.stream('complete', 4);
-    const window = recentWindow();
+    const window = recentWindow(8);
     const trail = await writeTrail(s3, {
       bucket: 'trail-complete',
       prefix: 'audit',
@@ -196,7 +199,7 @@ describe('completeness: the trail against what sarwatch published', () => {
 
   it('loses and duplicates nothing when a backfill is killed and run again, and names the files it cannot read', async () => {
     const { names } = await fixture.stream('backfill', 2);
-    const window = recentWindow();
+    const window = recentWindow(6);
     const trail = await writeTrail(s3, {
       bucket: 'trail-backfill',
       prefix: 'audit',
@@ -206,14 +209,12 @@ describe('completeness: the trail against what sarwatch published', () => {
       sarShare: 0.25,
       regions: ['us-east-1', 'us-west-2'],
     });
-    const day = window.from.toISOString().slice(0, 10).replaceAll('-', '/');
-    const brokenKeys = ['truncated', 'not-gzip'].map(
-      (kind, index) =>
-        `audit/AWSLogs/111122223333/CloudTrail/us-east-1/${day}/111122223333_CloudTrail_us-east-1_${window.from
-          .toISOString()
-          .slice(0, 10)
-          .replaceAll('-', '')}T1${index}00Z_broken${kind.replace('-', '')}.json.gz`,
-    );
+    // Delivered in the window's first hours, where the day's good files are.
+    const brokenKeys = ['truncated', 'notgzip'].map((kind, index) => {
+      const at = new Date(window.from.getTime() + (index + 1) * HOUR_MS).toISOString();
+      const stamp = `${at.slice(0, 10).replaceAll('-', '')}T${at.slice(11, 13)}00Z`;
+      return `audit/AWSLogs/111122223333/CloudTrail/us-east-1/${at.slice(0, 10).replaceAll('-', '/')}/111122223333_CloudTrail_us-east-1_${stamp}_broken${kind}.json.gz`;
+    });
     await writeBrokenTrailFile(s3, 'trail-backfill', brokenKeys[0] ?? '', 'truncated');
     await writeBrokenTrailFile(s3, 'trail-backfill', brokenKeys[1] ?? '', 'not-gzip');
     const expected = delivered(trail.files.flatMap((file) => file.records)).map(

@@ -23,9 +23,9 @@ import {
   ListRolePoliciesCommand,
   ListRolesCommand,
 } from '@aws-sdk/client-iam';
+import { type MotoServer, startMotoServer } from '@sarwatch/devstack';
 import { endpointSettings } from '@sarwatch/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MotoServer, startMotoServer } from './support/moto-server.js';
 import { TEST_PORTS } from './support/ports.js';
 
 const TEMPLATE = readFileSync(

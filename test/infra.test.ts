@@ -9,10 +9,10 @@ import {
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { type MotoServer, startMotoServer } from '@sarwatch/devstack';
 import { createKinesisClient, endpointSettings } from '@sarwatch/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSarwatch } from './support/cli-process.js';
-import { type MotoServer, startMotoServer } from './support/moto-server.js';
 import { TEST_PORTS } from './support/ports.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/sarwatch-eventbridge-to-kinesis';

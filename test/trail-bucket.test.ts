@@ -1,17 +1,12 @@
 import { type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import type { CloudTrailRecord } from '@sarwatch/core';
+import { type MotoServer, startMotoServer } from '@sarwatch/devstack';
+import { type BrokenFileKind, type WrittenTrail, writeBrokenTrailFile, writeTrail } from '@sarwatch/feeder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isReconcilerError } from '../services/reconciler/src/errors.js';
 import { createS3Client } from '../services/reconciler/src/s3/s3-client.js';
 import { TrailBucket, type TrailSelection } from '../services/reconciler/src/s3/trail-bucket.js';
-import { type MotoServer, startMotoServer } from './support/moto-server.js';
 import { TEST_PORTS } from './support/ports.js';
-import {
-  type BrokenFileKind,
-  type WrittenTrail,
-  writeBrokenTrailFile,
-  writeTrail,
-} from './support/trail-writer.js';
 
 const MINUTE_MS = 60_000;
 const BUCKET = 'sarwatch-trail';

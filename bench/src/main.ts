@@ -13,10 +13,12 @@ import {
   type OverloadResult,
   overload,
 } from './pipeline/scenarios.js';
+import { benchTrail, type TrailResult } from './trail/trail-scenario.js';
 
 // `npm run bench` prints figures and writes the same to bench/results/latest.json. It asserts nothing: targets are
 // judged by people reading the figures, never by a timed test. `--quick` is a smoke run with tiny numbers;
-// `--only core,latency` runs some parts (core, e2e, latency, overload; pipeline is the last three); `--profile` writes the end-to-end enricher's CPU profile to
+// `--only core,latency` runs some parts (core, e2e, latency, overload, trail; pipeline is e2e, latency and overload;
+// trail needs moto: pip install "moto[server]"); `--profile` writes the end-to-end enricher's CPU profile to
 // bench/results/profiles/ (open it in Chrome DevTools or speedscope); `--events N` sets the end-to-end drain's size;
 // `--output FILE` writes the JSON elsewhere.
 // The SDK's notice about a future Node.js floor is noise in a table of figures.
@@ -31,7 +33,7 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick;
-const PARTS = ['core', 'e2e', 'latency', 'overload'] as const;
+const PARTS = ['core', 'e2e', 'latency', 'overload', 'trail'] as const;
 const chosen = (values.only ?? PARTS.join(','))
   .split(',')
   .flatMap((part) => (part === 'pipeline' ? ['e2e', 'latency', 'overload'] : [part]));
@@ -50,12 +52,14 @@ const SIZES = quick
       drainEvents: 5_000,
       latency: { rate: 200, seconds: 5, warmUpSeconds: 2 },
       overload: { rate: 2_000, seconds: 5 },
+      trail: { records: 5_000 },
     }
   : {
       core: { events: 10_000, rounds: 7, roundMs: 2_000 },
       drainEvents: 200_000,
       latency: { rate: 1_000, seconds: 30, warmUpSeconds: 5 },
       overload: { rate: 10_000, seconds: 60 },
+      trail: { records: 100_000 },
     };
 
 const drainEvents = values.events === undefined ? SIZES.drainEvents : Number(values.events);
@@ -81,6 +85,7 @@ interface Results {
   endToEnd?: DrainResult;
   latency?: LatencyResult;
   overload?: OverloadResult;
+  trail?: TrailResult;
 }
 
 const results: Results = {
@@ -103,8 +108,10 @@ if (runs('core')) {
     sizeRange: { min: 0, max: Number.MAX_SAFE_INTEGER },
   });
 }
-if (runs('e2e') || runs('latency') || runs('overload')) {
-  process.stderr.write('starting a Kafka broker and a Kinesis emulator for the pipeline figures...\n');
+if (runs('e2e') || runs('latency') || runs('overload') || runs('trail')) {
+  process.stderr.write(
+    'starting a Kafka broker and a Kinesis emulator for the pipeline and trail figures...\n',
+  );
   const stack = await BenchStack.start();
   try {
     if (runs('e2e')) {
@@ -121,6 +128,12 @@ if (runs('e2e') || runs('latency') || runs('overload')) {
     if (runs('overload')) {
       process.stderr.write(`overload: ${SIZES.overload.rate} events/s for ${SIZES.overload.seconds} s...\n`);
       results.overload = await overload(stack, SIZES.overload);
+    }
+    if (runs('trail')) {
+      process.stderr.write(
+        `trail: ${SIZES.trail.records} records in moto's S3, then sarwatch backfill and reconcile...\n`,
+      );
+      results.trail = await benchTrail(stack, SIZES.trail);
     }
   } finally {
     await stack.stop();
@@ -190,6 +203,39 @@ if (results.overload) {
     ],
     ['  dead letters', String(o.deadLetters)],
     ['  error log lines', `${o.errorLines}${describeErrors(o.errorMessages)}`],
+  );
+}
+if (results.trail) {
+  const { backfill: b, reconcile: r, ...t } = results.trail;
+  const c = r.counts;
+  // The overload rows, the last of the pipeline's, end without a blank line.
+  if (results.overload) rows.push(['', '']);
+  rows.push(
+    [
+      `trail: ${t.records.toLocaleString('en')} records (${t.sarRecords.toLocaleString('en')} SAR), ${t.files.toLocaleString('en')} files, written in`,
+      `${t.writeSeconds} s`,
+    ],
+    [
+      '  backfill: wall time (process start to exit)',
+      `${b.wallSeconds} s, ${b.recordsRead.toLocaleString('en')} records read`,
+    ],
+    [
+      '  backfill: events published (of those the rule delivers)',
+      `${b.published.toLocaleString('en')} (${b.delivered.toLocaleString('en')}), ${b.alerts} alerts, ${b.deadLetters} dead letters`,
+    ],
+    ['  backfill: events/s (published / wall time)', b.eventsPerSecond.toLocaleString('en')],
+    ['  backfill: records read/s', b.recordsPerSecond.toLocaleString('en')],
+    [
+      '  backfill: CPU per published event (user + sys)',
+      `${b.cpuMicrosPerEvent.toLocaleString('en')} µs (${b.cpuSeconds} s in all)`,
+    ],
+    ['  backfill: peak RSS', `${b.peakRssMiB} MiB`],
+    ['  backfill: log lines at warn or above', `${b.warnLines}${describeErrors(b.warnMessages)}`],
+    ['  reconcile --json: wall time', `${r.wallSeconds} s, ${r.peakRssMiB} MiB peak RSS`],
+    [
+      '  reconcile: expected / matched / missing / unexpected',
+      `${c.expected.toLocaleString('en')} / ${c.matched.toLocaleString('en')} / ${c.missing} / ${c.unexpected}: ${r.complete ? 'complete' : 'NOT complete'}`,
+    ],
   );
 }
 

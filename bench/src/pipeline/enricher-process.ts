@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../../../services/cli/dist/bin.js', import.meta.url));
+/** The built `sarwatch` command, which the bench runs as a process of its own. */
+export const SARWATCH_CLI = fileURLToPath(new URL('../../../services/cli/dist/bin.js', import.meta.url));
 const METRICS_PORT = 29_464;
 /** Tuning of `sarwatch run` that the bench takes from its own environment, to measure other settings. */
 const PASSED_THROUGH = [
@@ -15,6 +16,60 @@ const PASSED_THROUGH = [
 ];
 /** Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every architecture Node runs on. */
 const TICKS_PER_SECOND = 100;
+
+/**
+ * A process's CPU time and resident memory, read from /proc from outside it (Linux only). `self` is the bench's own
+ * process, whose stat also counts the CPU time of its ended children.
+ */
+export class ProcessUsage {
+  private peakRssBytes = 0;
+
+  constructor(readonly pid: number | 'self') {}
+
+  /** User + system CPU seconds the process has used. */
+  cpuSeconds(): number {
+    const fields = this.statFields();
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  }
+
+  /**
+   * User + system CPU seconds of the process's children that have ended and been waited for (cutime, cstime): a
+   * child's whole CPU time, up to its exit, which no sampling of its own stat can see.
+   */
+  endedChildrenCpuSeconds(): number {
+    const fields = this.statFields();
+    return (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
+  }
+
+  /** Resident memory now; also kept, with the kernel's high-water mark, as the peak seen by any call. */
+  rssBytes(): number {
+    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+    const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+    const rss = kib('VmRSS');
+    this.peakRssBytes = Math.max(this.peakRssBytes, rss, kib('VmHWM'));
+    return rss;
+  }
+
+  /**
+   * The kernel's high-water mark of resident memory, which no sampling can miss while the process runs; once it has
+   * ended, the last mark read.
+   */
+  peakRss(): number {
+    try {
+      this.rssBytes();
+    } catch {
+      // The process has ended and /proc no longer has it: the peak stays what was last read.
+    }
+    return this.peakRssBytes;
+  }
+
+  private statFields(): string[] {
+    // Fields after the command name (which may hold spaces, hence the last parenthesis): utime is the 12th, stime
+    // the 13th, cutime and cstime the 14th and 15th.
+    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  }
+}
 
 export interface EnricherTopics {
   stream: string;
@@ -32,9 +87,10 @@ export interface EnricherTopics {
 export class EnricherUnderBench {
   private errorLines = 0;
   private readonly errorKinds = new Set<string>();
-  private peakRssBytes = 0;
+  private readonly usage: ProcessUsage;
 
   private constructor(private readonly child: ChildProcess) {
+    this.usage = new ProcessUsage(child.pid ?? 0);
     let pending = '';
     child.stdout?.setEncoding('utf8').on('data', (text: string) => {
       const lines = (pending + text).split('\n');
@@ -56,7 +112,7 @@ export class EnricherUnderBench {
     profileDir?: string,
   ): EnricherUnderBench {
     const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-    const child = spawn(process.execPath, [...profile, CLI, 'run'], {
+    const child = spawn(process.execPath, [...profile, SARWATCH_CLI, 'run'], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: {
         PATH: process.env.PATH ?? '',
@@ -96,25 +152,17 @@ export class EnricherUnderBench {
 
   /** User + system CPU seconds the process has used. */
   cpuSeconds(): number {
-    // Fields after the command name (which may hold spaces, hence the last parenthesis): utime is the 12th, stime 13th.
-    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    return this.usage.cpuSeconds();
   }
 
   /** Resident memory now; also kept as the peak seen by any call. */
   rssBytes(): number {
-    const rss =
-      Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-    this.peakRssBytes = Math.max(this.peakRssBytes, rss);
-    return rss;
+    return this.usage.rssBytes();
   }
 
   /** The kernel's high-water mark of resident memory, which no sampling can miss. */
   peakRss(): number {
-    const hwm =
-      Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-    return Math.max(hwm, this.peakRssBytes);
+    return this.usage.peakRss();
   }
 
   async ready(): Promise<boolean> {

@@ -13,6 +13,7 @@ export {
 export { type StartKinesisOptions, startKinesis } from './kinesis.js';
 export type { DevstackLog } from './log.js';
 export { type EnsureMavenJarsOptions, ensureMavenJars, type MavenArtifact } from './maven-jars.js';
+export { type MotoServer, startMotoServer } from './moto-server.js';
 export { defaultCacheDir, findRepoRoot } from './repo-root.js';
 export { describeExit, type RunningProcess, terminate } from './running-process.js';
 export { type EnsureStreamOptions, ensureStream } from './stream.js';

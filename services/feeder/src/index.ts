@@ -9,3 +9,11 @@ export {
 } from './kinesis-feeder.js';
 export { type BusCounts, LocalEventBridge } from './local-event-bridge.js';
 export { FeedImpossibleError, impossibleFeed } from './put-failure.js';
+export {
+  type BrokenFileKind,
+  type TrailFileTruth,
+  type TrailSpec,
+  type WrittenTrail,
+  writeBrokenTrailFile,
+  writeTrail,
+} from './trail/trail-writer.js';

@@ -3,7 +3,7 @@ import type { RecordProcessor, StreamRecord } from '@sarwatch/enricher';
 import type { Logger } from '@sarwatch/runtime';
 import type { Kafka } from 'kafkajs';
 import { readIndexedEvents } from './kafka/event-index.js';
-import type { TrailWriter } from './kafka/trail-writer.js';
+import type { TrailPublisher } from './kafka/trail-publisher.js';
 import type { TrailBucket } from './s3/trail-bucket.js';
 import { type DeliveredTrailEvent, deliveredTrailEvents, type TrailReading } from './trail-events.js';
 
@@ -40,7 +40,7 @@ export interface BackfillDeps {
   processor: RecordProcessor;
   deliver: (event: EventBridgeEnvelope) => Delivery;
   /** Null for a dry run, which publishes nothing. */
-  writer: TrailWriter | null;
+  writer: TrailPublisher | null;
   /** The stream's retention: with EventBridge's retries, how late a stream copy can arrive (docs/delivery.md). */
   streamRetentionMs: number;
   lateDeliveryMs: number;

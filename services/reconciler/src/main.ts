@@ -20,7 +20,7 @@ import type { Kafka } from 'kafkajs';
 import type { BackfillDeps } from './backfill.js';
 import { parseReconcilerConfig, type ReconcilerConfig } from './config.js';
 import { isReconcilerError, ReconcilerError } from './errors.js';
-import { TrailWriter } from './kafka/trail-writer.js';
+import { TrailPublisher } from './kafka/trail-publisher.js';
 import type { ReconcileDeps } from './reconcile.js';
 import { createS3Client } from './s3/s3-client.js';
 import { TrailBucket } from './s3/trail-bucket.js';
@@ -56,7 +56,7 @@ export interface TrailContext {
   bucketForSlice: (slice: TimeWindow) => TrailBucket;
   location: string;
   /** Builds the trail writer and what publishing needs; a dry run never calls it. */
-  publishing: (signal: AbortSignal) => Promise<{ deps: BackfillDeps; writer: TrailWriter }>;
+  publishing: (signal: AbortSignal) => Promise<{ deps: BackfillDeps; writer: TrailPublisher }>;
   dryRunDeps: () => BackfillDeps;
   /** The enricher's rules: the trail's events raise the same alerts, and reconcile raises the rules only it can. */
   alertRules: readonly AlertRule[];
@@ -115,7 +115,7 @@ export async function withTrailContext(
       regions: options.regions,
       lateDeliveryMs: options.lateDeliveryMs,
     });
-  const backfillDeps = (writer: TrailWriter | null): BackfillDeps => ({
+  const backfillDeps = (writer: TrailPublisher | null): BackfillDeps => ({
     kafka,
     indexTopic: config.KAFKA_EVENT_INDEX_TOPIC,
     processor: trailProcessor(config, alertRules),
@@ -125,7 +125,7 @@ export async function withTrailContext(
     lateDeliveryMs: options.lateDeliveryMs,
     log,
   });
-  let writer: TrailWriter | null = null;
+  let writer: TrailPublisher | null = null;
   const context: TrailContext = {
     config,
     log,
@@ -149,7 +149,7 @@ export async function withTrailContext(
         owner,
         transactionTimeoutMs: config.KAFKA_TRANSACTION_TIMEOUT_MS,
       });
-      writer ??= new TrailWriter(
+      writer ??= new TrailPublisher(
         kafka,
         checkpointLog,
         leases,

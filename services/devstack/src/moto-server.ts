@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { isPortOpen, terminate } from '@sarwatch/devstack';
+import { terminate } from './running-process.js';
+import { isPortOpen } from './tcp.js';
 
 export interface MotoServer {
   endpoint: string;
@@ -9,8 +10,8 @@ export interface MotoServer {
 const READY_TIMEOUT_MS = 30_000;
 
 /**
- * moto's AWS API server (PyPI `moto[server]`), which serves EventBridge and Kinesis the way their APIs answer,
- * from memory, on 127.0.0.1. Started for the tests that need it and stopped after them.
+ * moto's AWS API server (PyPI `moto[server]`), which serves S3, EventBridge and Kinesis the way their APIs answer,
+ * from memory, on 127.0.0.1. Started by the tests and the bench that need it, and stopped after them.
  */
 export async function startMotoServer(port: number): Promise<MotoServer> {
   if (await isPortOpen(port)) throw new Error(`port ${port} is taken; moto needs it free`);

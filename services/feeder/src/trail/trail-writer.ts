@@ -3,7 +3,8 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type CloudTrailRecord, isOrganizationId, normalizeTrailPrefix } from '@sarwatch/core';
-import { createEventGenerator, createRng, type EventGenerator, type Rng } from '@sarwatch/feeder';
+import { createEventGenerator, type EventGenerator } from '../generate/generator.js';
+import { createRng, type Rng } from '../generate/prng.js';
 
 const gzip = promisify(gzipCallback);
 

@@ -11,7 +11,7 @@ import type { Logger } from '@sarwatch/runtime';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { ReconcilerError } from '../errors.js';
 
-export interface TrailWriterOptions {
+export interface TrailPublisherOptions {
   application: string;
   streamName: string;
   checkpointTopic: string;
@@ -26,14 +26,14 @@ export interface TrailWriterOptions {
  * publishing what it publishes: it claims the events on the checkpoint topic, then fences every shard's writer once,
  * so each of them reads the claims before it commits again (docs/delivery.md).
  */
-export class TrailWriter {
+export class TrailPublisher {
   private readonly producer: Producer;
 
   constructor(
     kafka: Kafka,
     private readonly checkpointLog: KafkaCheckpointLog,
     private readonly leases: KafkaShardLeases,
-    private readonly options: TrailWriterOptions,
+    private readonly options: TrailPublisherOptions,
     private readonly log: Logger,
   ) {
     this.producer = kafka.producer({
