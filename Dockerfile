@@ -31,6 +31,7 @@ COPY services/enricher/package.json ./services/enricher/
 COPY services/notifier/package.json ./services/notifier/
 COPY services/feeder/package.json ./services/feeder/
 COPY services/devstack/package.json ./services/devstack/
+COPY services/reconciler/package.json ./services/reconciler/
 COPY services/cli/package.json ./services/cli/
 COPY bench/package.json ./bench/
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
@@ -52,6 +53,7 @@ COPY --from=build /app/services/enricher/dist ./services/enricher/dist
 COPY --from=build /app/services/notifier/dist ./services/notifier/dist
 COPY --from=build /app/services/feeder/dist ./services/feeder/dist
 COPY --from=build /app/services/devstack/dist ./services/devstack/dist
+COPY --from=build /app/services/reconciler/dist ./services/reconciler/dist
 COPY --from=build /app/services/cli/dist ./services/cli/dist
 # The EventBridge rule's pattern: `sarwatch infra` deploys it and `sarwatch feed` applies it. Found from the root
 # package.json (the one that declares the workspaces), which is why that file is here.

@@ -5,6 +5,7 @@ import {
   containerOf,
   environmentOf,
   first,
+  forReconciler,
   grants,
   type Json,
   list,
@@ -13,6 +14,7 @@ import {
   PASSWORD_SECRET,
   PSEUDO,
   REPOSITORY,
+  reconcilerStack,
   SCRAM_ALL,
   SECRETS_KEY,
   STREAM_ARN,
@@ -157,16 +159,15 @@ describe('IAM, least privilege', () => {
     }
   });
 
-  it('splits the MskAccessPolicy of sarwatch.template.json between the two task roles, nothing more', () => {
+  it('splits the MskAccessPolicy of sarwatch.template.json between the task roles of both ECS templates, nothing more', () => {
     const names = {
       ApplicationName: 'audit',
       TopicPrefix: 'prod.sarwatch.',
       NotifierGroupId: 'audit-notifier',
     };
-    const ours = grants(
-      stack({ ...MSK_ALL, ...names, StreamArn: `arn:aws:kinesis:eu-west-1:${ACCOUNT}:stream/sar-prod` })
-        .resources,
-    );
+    const given = { ...MSK_ALL, ...names, StreamArn: `arn:aws:kinesis:eu-west-1:${ACCOUNT}:stream/sar-prod` };
+    const ours = grants(stack(given).resources);
+    const reconciler = grants(reconcilerStack(forReconciler(given)).resources).ReconcilerTaskRole;
     const kafkaOnly = (byResource: Record<string, string[]> = {}) =>
       Object.fromEntries(
         Object.entries(byResource).filter(([resource]) => resource.startsWith('arn:aws:kafka:')),
@@ -174,7 +175,10 @@ describe('IAM, least privilege', () => {
     const enricher = kafkaOnly(ours.EnricherTaskRole);
     const notifier = kafkaOnly(ours.NotifierTaskRole);
     const union: Record<string, string[]> = { ...enricher };
-    for (const [resource, actions] of Object.entries(notifier)) {
+    for (const [resource, actions] of [
+      ...Object.entries(notifier),
+      ...Object.entries(kafkaOnly(reconciler)),
+    ]) {
       union[resource] = [...new Set([...(union[resource] ?? []), ...actions])].sort();
     }
     const reference = grants({
@@ -208,8 +212,8 @@ describe('IAM, least privilege', () => {
     expect(Object.keys(enricher).sort()).toEqual(
       [
         CLUSTER,
-        ...['events.v1', 'alerts.v1', 'dlq.v1', 'checkpoints.v1', 'leases.v1'].map((topic) =>
-          within('topic', `prod.sarwatch.${topic}`),
+        ...['events.v1', 'alerts.v1', 'dlq.v1', 'event-index.v1', 'checkpoints.v1', 'leases.v1'].map(
+          (topic) => within('topic', `prod.sarwatch.${topic}`),
         ),
         within('group', 'audit.sar-prod.owners'),
         within('group', 'audit.checkpoint-view.*'),
@@ -238,6 +242,7 @@ describe('IAM, least privilege', () => {
         enricher.KAFKA_EVENTS_TOPIC,
         enricher.KAFKA_ALERTS_TOPIC,
         enricher.KAFKA_DLQ_TOPIC,
+        enricher.KAFKA_EVENT_INDEX_TOPIC,
         enricher.KAFKA_CHECKPOINT_TOPIC,
         enricher.KAFKA_LEASE_TOPIC,
       ].sort(),

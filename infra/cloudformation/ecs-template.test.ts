@@ -185,6 +185,7 @@ describe("the services' own configuration", () => {
       KAFKA_SASL_USERNAME: 'sarwatch',
       KAFKA_SASL_PASSWORD: 'not-the-real-one',
       KAFKA_EVENTS_TOPIC: 'prod.sarwatch.events.v1',
+      KAFKA_EVENT_INDEX_TOPIC: 'prod.sarwatch.event-index.v1',
       KAFKA_LEASE_TOPIC: 'prod.sarwatch.leases.v1',
       SARWATCH_APPLICATION_NAME: 'sarwatch',
       METRICS_HOST: '127.0.0.1',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   ALERTS_TOPIC_V1,
   SARWATCH_DEPLOYMENT_DEFAULTS as DEFAULTS,
+  EVENT_INDEX_TOPIC_V1,
   EVENTS_TOPIC_V1,
   RuleStateSchema,
 } from '@sarwatch/core';
@@ -103,7 +104,7 @@ describe('the optional Amazon MSK access policy', () => {
     }
   });
 
-  it("grants exactly what the enricher and the notifier do, on the cluster's own ARNs", () => {
+  it("grants exactly what the enricher, the notifier and the reconciler do, on the cluster's own ARNs", () => {
     const grants: Record<string, string[]> = {};
     for (const statement of statements(withCluster)) {
       expect(statement.Effect).toBe('Allow');
@@ -117,20 +118,23 @@ describe('the optional Amazon MSK access policy', () => {
         [...new Set(actions.map((action) => action.replace('kafka-cluster:', '')))].sort(),
       ]),
     );
-    // The defaults of services/enricher/src/config.ts and services/notifier/src/config.ts, and the names the code
-    // builds from them: <application>.<stream>.owners, <application>.checkpoint-view.<uuid>, <application>|<stream>|<shard>.
+    // The defaults of services/enricher/src/config.ts and services/notifier/src/config.ts (which the reconciler
+    // shares), and the names the code builds from them: <application>.<stream>.owners,
+    // <application>.checkpoint-view.<uuid>, <application>|<stream>|<shard> and |trail, sarwatch-range-<uuid>.
     const stream = DEFAULTS.streamName;
     expect(sorted).toEqual({
       [cluster]: ['Connect', 'DescribeCluster', 'WriteDataIdempotently'],
-      [within('topic', EVENTS_TOPIC_V1)]: ['CreateTopic', 'DescribeTopic', 'WriteData'],
+      [within('topic', EVENTS_TOPIC_V1)]: ['CreateTopic', 'DescribeTopic', 'ReadData', 'WriteData'],
       [within('topic', ALERTS_TOPIC_V1)]: ['CreateTopic', 'DescribeTopic', 'ReadData', 'WriteData'],
       [within('topic', 'sarwatch.dlq.v1')]: ['CreateTopic', 'DescribeTopic', 'WriteData'],
+      [within('topic', EVENT_INDEX_TOPIC_V1)]: ['CreateTopic', 'DescribeTopic', 'ReadData', 'WriteData'],
       [within('topic', 'sarwatch.checkpoints.v1')]: ['CreateTopic', 'DescribeTopic', 'ReadData', 'WriteData'],
       [within('topic', 'sarwatch.leases.v1')]: ['CreateTopic', 'DescribeTopic', 'ReadData'],
       [within('topic', 'sarwatch.notifier.dlq.v1')]: ['CreateTopic', 'DescribeTopic', 'WriteData'],
       [within('group', `sarwatch.${stream}.owners`)]: ['AlterGroup', 'DescribeGroup'],
       [within('group', 'sarwatch.checkpoint-view.*')]: ['AlterGroup', 'DeleteGroup', 'DescribeGroup'],
       [within('group', 'sarwatch-notifier')]: ['AlterGroup', 'DescribeGroup'],
+      [within('group', 'sarwatch-range-*')]: ['AlterGroup', 'DeleteGroup', 'DescribeGroup'],
       [within('transactional-id', `sarwatch|${stream}|*`)]: [
         'AlterTransactionalId',
         'DescribeTransactionalId',
@@ -147,16 +151,40 @@ describe('the optional Amazon MSK access policy', () => {
       NotifierGroupId: 'audit-notifier',
     }).flatMap((statement) => list(statement.Resource));
     expect(resources).toContain(within('topic', 'prod.sarwatch.events.v1'));
+    expect(resources).toContain(within('topic', 'prod.sarwatch.event-index.v1'));
     expect(resources).toContain(within('group', 'audit.sar-prod.owners'));
     expect(resources).toContain(within('group', 'audit.checkpoint-view.*'));
     expect(resources).toContain(within('group', 'audit-notifier'));
     expect(resources).toContain(within('transactional-id', 'audit|sar-prod|*'));
-    expect(resources.filter((resource) => resource.includes('/sarwatch'))).toEqual([]);
+    // The one fixed name: the reconciler's throwaway groups, sarwatch-range-<uuid>, whatever the application.
+    expect(resources.filter((resource) => resource.includes('/sarwatch'))).toEqual([
+      within('group', 'sarwatch-range-*'),
+    ]);
   });
 
   it('says why each statement exists', () => {
     const sids = statements(withCluster).map((statement) => statement.Sid);
     expect(new Set(sids).size).toBe(sids.length);
     expect(Object.keys(policy.Metadata.StatementPurposes)).toEqual(sids);
+  });
+
+  it('is the policy docs/kafka-connection.md shows, for its example cluster', () => {
+    const text = readFileSync(new URL('../../docs/kafka-connection.md', import.meta.url), 'utf8');
+    const block = text.split('```json\n').find((part) => part.includes('"Sid": "ConnectToTheCluster"'));
+    const shown = JSON.parse(block?.split('```')[0] ?? '{}').Statement as Statement[];
+    const example = 'arn:aws:kafka:eu-west-1:111122223333:cluster/audit/abcd1234-0123-abcd-5678-1234abcd-1';
+    const deployedThere = deploy(
+      template,
+      { MskClusterArn: example },
+      { ...pseudo, 'AWS::AccountId': '111122223333' },
+    ).resources.MskAccessPolicy?.Properties.PolicyDocument as { Statement: Statement[] };
+    const comparable = (all: Statement[]) =>
+      all.map(({ Sid, Effect, Action, Resource }) => ({
+        Sid,
+        Effect,
+        Action: list(Action).sort(),
+        Resource: list(Resource).sort(),
+      }));
+    expect(comparable(shown)).toEqual(comparable(deployedThere.Statement));
   });
 });

@@ -7,6 +7,8 @@ import { ALERTS_TOPIC_V1, EVENTS_TOPIC_V1, SARWATCH_DEPLOYMENT_DEFAULTS } from '
 import { EnricherConfigSchema, parseEnricherConfig } from '@sarwatch/enricher';
 import { NotifierConfigSchema, parseNotifierConfig } from '@sarwatch/notifier';
 import { afterAll, describe, expect, it } from 'vitest';
+// The reconciler's package exports its commands only; its configuration parser is read from the source.
+import { parseReconcilerConfig, ReconcilerConfigSchema } from '../../services/reconciler/src/config.js';
 
 // The Helm chart against the services' own code: every variable it sets is one the service reads, and the
 // environment each rendered Deployment gets passes the service's configuration parser (a service refuses a bad one
@@ -67,9 +69,10 @@ interface Manifest {
   };
 }
 
-function render(valuesFile?: string): Manifest[] {
+function render(valuesFile?: string, ...set: string[]): Manifest[] {
   const args = ['template', 'sarwatch', chart, '--namespace', 'sarwatch'];
   if (valuesFile) args.push('-f', join(chart, valuesFile));
+  for (const value of set) args.push('--set', value);
   const yaml = execFileSync(helm as string, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const json = execFileSync(
     'python3',
@@ -118,8 +121,9 @@ function environment(env: EnvVar[]): Record<string, string> {
 }
 
 const services = {
-  enricher: { args: ['run'], shape: EnricherConfigSchema.shape, parse: parseEnricherConfig },
-  notifier: { args: ['notify'], shape: NotifierConfigSchema.shape, parse: parseNotifierConfig },
+  enricher: { command: 'run', shape: EnricherConfigSchema.shape, parse: parseEnricherConfig },
+  notifier: { command: 'notify', shape: NotifierConfigSchema.shape, parse: parseNotifierConfig },
+  reconciler: { command: 'reconcile', shape: ReconcilerConfigSchema.shape, parse: parseReconcilerConfig },
 } as const;
 
 // Read by Node.js itself, not by sarwatch's parser; ci/all-values.yaml sets it through extraEnv.
@@ -145,12 +149,17 @@ describe('the Helm chart', () => {
     'gives each service, with %s, only variables it reads, and values its parser accepts',
     (_, valuesFile) => {
       const rendered = deployments(render(valuesFile));
+      const optional = {
+        'ci/all-values.yaml': ['enricher', 'notifier', 'reconciler'],
+        'ci/configmap-rules-values.yaml': ['enricher', 'reconciler'],
+      };
       expect(rendered.map((d) => d.component).sort()).toEqual(
-        valuesFile?.startsWith('ci/all') ? ['enricher', 'notifier'] : ['enricher'],
+        optional[valuesFile as keyof typeof optional] ?? ['enricher'],
       );
       for (const { component, container } of rendered) {
         const service = services[component as keyof typeof services];
-        expect(container.args).toEqual(service.args);
+        expect(container.args[0]).toBe(service.command);
+        if (component !== 'reconciler') expect(container.args).toEqual([service.command]);
         const unknown = container.env
           .map((variable) => variable.name)
           .filter((name) => !(name in service.shape) && !readByNode.has(name));
@@ -171,6 +180,7 @@ describe('the Helm chart', () => {
     const shape = EnricherConfigSchema.shape as Record<string, { parse(value: unknown): unknown }>;
     const sameAsService = [
       'KAFKA_DLQ_TOPIC',
+      'KAFKA_EVENT_INDEX_TOPIC',
       'KAFKA_CHECKPOINT_TOPIC',
       'KAFKA_LEASE_TOPIC',
       'KAFKA_CREATE_TOPICS',
@@ -199,6 +209,69 @@ describe('the Helm chart', () => {
       'METRICS_PORT',
     ]) {
       expect(shape[name]?.parse(env[name]), name).toEqual(shape[name]?.parse(undefined));
+    }
+  });
+
+  const trail = [
+    'reconciler.enabled=true',
+    'reconciler.trail.bucket=audit-trail',
+    'reconciler.trail.from=2026-12-01',
+  ];
+
+  it.skipIf(!canRender)(
+    "runs the reconciler on the enricher's names, with `reconcile --every` on the trail",
+    () => {
+      const rendered = deployments(render(undefined, ...trail, 'reconciler.trail.prefix=audit/org'));
+      const envOf = (component: string) =>
+        Object.fromEntries(
+          (rendered.find((d) => d.component === component)?.container.env ?? []).map((v) => [
+            v.name,
+            v.value,
+          ]),
+        );
+      const reconciler = rendered.find((d) => d.component === 'reconciler')?.container;
+      expect(reconciler?.args).toEqual([
+        'reconcile',
+        '--bucket',
+        'audit-trail',
+        '--prefix=audit/org',
+        '--from',
+        '2026-12-01',
+        '--every',
+        '1h',
+        '--rule-state',
+        'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+        '--repair',
+      ]);
+      // Whatever the enricher and the reconciler both read, they read the same: brokers, topics, stream, application.
+      const enricher = envOf('enricher');
+      const env = envOf('reconciler');
+      const shared = Object.keys(enricher).filter(
+        (name) => name in ReconcilerConfigSchema.shape && name !== 'METRICS_PORT',
+      );
+      expect(shared.length).toBeGreaterThan(10);
+      for (const name of shared) expect(env[name], name).toBe(enricher[name]);
+      // Where the chart repeats a reconciler default, it is that default.
+      const shape = ReconcilerConfigSchema.shape as Record<string, { parse(value: unknown): unknown }>;
+      for (const name of ['KAFKA_EVENT_INDEX_TOPIC', 'KINESIS_RETENTION_HOURS', 'METRICS_PORT']) {
+        expect(shape[name]?.parse(env[name]), name).toEqual(shape[name]?.parse(undefined));
+      }
+      const manifests = render(undefined, ...trail);
+      const accounts = manifests.filter((m) => m.kind === 'ServiceAccount').map((m) => m.metadata.name);
+      expect(accounts.sort()).toEqual(['sarwatch', 'sarwatch-reconciler']);
+      const without = deployments(render(undefined, ...trail, 'reconciler.trail.repair=false'));
+      expect(without.find((d) => d.component === 'reconciler')?.container.args).not.toContain('--repair');
+    },
+  );
+
+  it.skipIf(!canRender)('refuses a reconciler without its trail or its start, naming the setting', () => {
+    for (const [missing, message] of [
+      ['reconciler.trail.bucket=', 'reconciler.trail.bucket'],
+      ['reconciler.trail.from=', 'reconciler.trail.from'],
+      ['reconciler.trail.from=yesterday', "at '/reconciler/trail/from'"],
+      ['reconciler.trail.every=0h', "at '/reconciler/trail/every'"],
+    ] as const) {
+      expect(() => render(undefined, ...trail, missing)).toThrow(message);
     }
   });
 });

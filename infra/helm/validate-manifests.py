@@ -7,8 +7,9 @@
    way, with the list-type rules of the API server (x-kubernetes-list-type map/set); their metadata as ObjectMeta.
    A kind with neither kind of schema is an error, never a silent pass.
 3. What the chart promises (README "Deploy it"): locked-down pods, probes on the metrics port, a grace period
-   longer than SHUTDOWN_TIMEOUT_MS, secrets only by reference, the Prometheus rules and the dashboard of infra/
-   unchanged, Services, PodDisruptionBudgets and ServiceMonitors that select what they should.
+   longer than SHUTDOWN_TIMEOUT_MS, secrets only by reference, one reconciler at a time, the Prometheus rules and
+   the dashboard of infra/ unchanged, Services, PodDisruptionBudgets and ServiceMonitors that select what they
+   should.
 
 usage: validate-manifests.py --crd-dir DIR [-k 1.25.0 ...] [--split-into DIR] NAME=FILE ...
 """
@@ -174,9 +175,14 @@ def policy_problems(docs):
             for dup in sorted({n for n in names if names.count(n) > 1}):
                 problems.append(f'{where}: {dup} is set twice (the last one wins); set it through its value')
             env = env_of(container)
-            want_args = {'enricher': ['run'], 'notifier': ['notify']}.get(component)
-            if container.get('args') != want_args:
-                problems.append(f'{where}: args {container.get("args")} for component {component}')
+            args = container.get('args') or []
+            if component == 'reconciler':
+                # `sarwatch reconcile` as a service: a trail, a start, a window length.
+                for flag in ('--bucket', '--from', '--every'):
+                    if args[:1] != ['reconcile'] or flag not in args[:-1] or not args[args.index(flag) + 1]:
+                        problems.append(f'{where}: args {args} are not `reconcile` with a value for {flag}')
+            elif args != {'enricher': ['run'], 'notifier': ['notify']}.get(component):
+                problems.append(f'{where}: args {args} for component {component}')
             if env.get('METRICS_HOST', {}).get('value') != '0.0.0.0':
                 problems.append(f'{where}: METRICS_HOST must be 0.0.0.0 for the kubelet and Prometheus')
             port = next((p for p in container.get('ports', []) if p.get('name') == 'metrics'), None)
@@ -234,6 +240,10 @@ def policy_problems(docs):
             ports = [p.get('port') for rule in policy['spec'].get('ingress', []) for p in rule.get('ports', [])]
             if 'metrics' not in ports:
                 problems.append(f'NetworkPolicy/{policy["metadata"]["name"]}: does not let Prometheus reach metrics')
+        if component == 'reconciler' and (
+            deploy['spec'].get('replicas') != 1 or deploy['spec'].get('strategy', {}).get('type') != 'Recreate'
+        ):
+            problems.append(f'{name}: one reconciler at a time (replicas 1, strategy Recreate): two fence each other')
         if deploy['spec']['selector']['matchLabels'] and not all(
             labels.get(k) == v for k, v in deploy['spec']['selector']['matchLabels'].items()
         ):
@@ -243,7 +253,7 @@ def policy_problems(docs):
         if sa.get('automountServiceAccountToken') is not False:
             problems.append(f'ServiceAccount/{sa["metadata"]["name"]}: mounts the API token by default')
 
-    jobs = {'enricher': 'sarwatch', 'notifier': 'sarwatch-notifier'}
+    jobs = {'enricher': 'sarwatch', 'notifier': 'sarwatch-notifier', 'reconciler': 'sarwatch-reconciler'}
     for monitor in by_kind['ServiceMonitor']:
         name = f'ServiceMonitor/{monitor["metadata"]["name"]}'
         match = monitor['spec']['selector']['matchLabels']

@@ -1,6 +1,7 @@
 /**
- * What the tests of sarwatch-ecs.template.json share: the template, the parameter sets they deploy it with, and the
- * helpers that read containers and IAM grants out of a deployment. Test support only, not shipped.
+ * What the tests of sarwatch-ecs.template.json and sarwatch-ecs-reconciler.template.json share: the templates, the
+ * parameter sets they deploy them with, and the helpers that read containers and IAM grants out of a deployment.
+ * Test support only, not shipped.
  */
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
@@ -10,6 +11,12 @@ export type { Json, Resource } from './evaluate-template.js';
 
 export const TEMPLATE_TEXT = readFileSync(new URL('../sarwatch-ecs.template.json', import.meta.url), 'utf8');
 export const template = JSON.parse(TEMPLATE_TEXT);
+/** The reconciler's template, deployed beside the ECS services with many of the same parameters. */
+export const RECONCILER_TEMPLATE_TEXT = readFileSync(
+  new URL('../sarwatch-ecs-reconciler.template.json', import.meta.url),
+  'utf8',
+);
+export const reconcilerTemplate = JSON.parse(RECONCILER_TEMPLATE_TEXT);
 /** The first template, sarwatch.template.json, whose IAM policies the ECS task roles follow. */
 export const first = JSON.parse(readFileSync(new URL('../sarwatch.template.json', import.meta.url), 'utf8'));
 
@@ -28,6 +35,7 @@ export interface Container {
   Secrets?: { Name: string; ValueFrom: string }[];
   HealthCheck: { Command: string[]; Interval: number; Timeout: number; Retries: number; StartPeriod: number };
   StopTimeout: number;
+  LinuxParameters?: Json;
   Memory: string;
   PortMappings?: { ContainerPort: number }[];
   LogConfiguration: { LogDriver: string; Options: Record<string, string> };
@@ -45,6 +53,7 @@ export const PASSWORD_SECRET = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secr
 export const WEBHOOK_SECRET = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:sarwatch/webhook-GhIjKl`;
 export const SECRETS_KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 export const STREAM_KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/5678abcd-12ab-34cd-56ef-1234567890ab`;
+export const TRAIL_KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/9abcabcd-12ab-34cd-56ef-1234567890ab`;
 export const REPOSITORY = `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/sarwatch`;
 export const CLUSTER = `arn:aws:kafka:eu-west-1:${ACCOUNT}:cluster/audit-kafka/0f1e2d3c-aaaa-bbbb-cccc-0123456789ab-2`;
 export const within = (kind: string, name: string) =>
@@ -57,6 +66,13 @@ export const REQUIRED = {
   SecurityGroups: 'sg-0123abcd',
   StreamArn: STREAM_ARN,
   KafkaBrokers: 'b-1.audit.abc123.c2.kafka.eu-west-1.amazonaws.com:9096',
+};
+/** What the reconciler's template needs beyond the ECS template's required parameters. */
+export const RECONCILER_REQUIRED = {
+  ...REQUIRED,
+  ClusterName: 'audit-sarwatch',
+  TrailBucket: 'audit-trail-123456789012',
+  ReconcileFrom: '2026-12-01',
 };
 const SCRAM = {
   KafkaSaslMechanism: 'scram-sha-512',
@@ -79,6 +95,17 @@ export const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : 
 /** The ECS template deployed with the required parameters and `given`. */
 export const stack = (given: Record<string, string> = {}) =>
   deploy(template, { ...REQUIRED, ...given }, PSEUDO);
+/**
+ * The parameters of `given` that the reconciler's template takes too: it leaves out the ECS template's parameters
+ * for the enricher and the notifier alone (a name neither template declares still fails the deployment).
+ */
+export function forReconciler(given: Record<string, string>): Record<string, string> {
+  const ecsOnly = (name: string) => name in template.Parameters && !(name in reconcilerTemplate.Parameters);
+  return Object.fromEntries(Object.entries(given).filter(([name]) => !ecsOnly(name)));
+}
+/** The reconciler's template deployed with its required parameters and `given`. */
+export const reconcilerStack = (given: Record<string, string> = {}) =>
+  deploy(reconcilerTemplate, { ...RECONCILER_REQUIRED, ...given }, PSEUDO);
 export function containerOf(resources: Record<string, Resource>, taskDefinition: string): Container {
   const definition = resources[taskDefinition];
   if (!definition) throw new Error(`${taskDefinition} is not deployed with these parameters`);

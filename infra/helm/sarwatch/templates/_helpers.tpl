@@ -18,7 +18,7 @@ Names and labels. The full name is <release>-sarwatch unless the release name al
 {{- end }}
 {{- end }}
 
-{{/* The name of one component's objects: <fullname>-enricher, <fullname>-notifier. */}}
+{{/* The name of one component's objects: <fullname>-enricher, <fullname>-notifier, <fullname>-reconciler. */}}
 {{- define "sarwatch.componentName" -}}
 {{- printf "%s-%s" (include "sarwatch.fullname" .root | trunc 54 | trimSuffix "-") .component }}
 {{- end }}
@@ -60,6 +60,16 @@ app.kubernetes.io/component: {{ .component }}
 {{- default (include "sarwatch.fullname" .) .Values.serviceAccount.name }}
 {{- else }}
 {{- required "serviceAccount.name: the name of an existing ServiceAccount is required when serviceAccount.create is false" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* The reconciler's ServiceAccount: its own by default, so that only its role may read the trail. */}}
+{{- define "sarwatch.reconcilerServiceAccountName" -}}
+{{- $sa := .Values.reconciler.serviceAccount }}
+{{- if $sa.create }}
+{{- default (include "sarwatch.componentName" (dict "root" . "component" "reconciler")) $sa.name }}
+{{- else }}
+{{- required "reconciler.serviceAccount.name: the name of an existing ServiceAccount is required when reconciler.serviceAccount.create is false" $sa.name }}
 {{- end }}
 {{- end }}
 
@@ -107,11 +117,32 @@ The services would refuse the same settings at start (exit code 2); failing here
 {{- if and (eq .Values.enricher.metricsPort .Values.notifier.metricsPort) .Values.notifier.enabled }}
 {{- fail "enricher.metricsPort and notifier.metricsPort: must differ, so that one Service port name means one thing" }}
 {{- end }}
+{{- if .Values.reconciler.enabled }}
+{{- if not .Values.reconciler.trail.bucket }}
+{{- fail "reconciler.trail.bucket: the S3 bucket of the CloudTrail trail (--bucket) is required with reconciler.enabled=true" }}
+{{- end }}
+{{- if not .Values.reconciler.trail.from }}
+{{- fail "reconciler.trail.from: where the first run starts (--from, e.g. 2026-12-01) is required with reconciler.enabled=true; give the time the enricher started writing the event index, or later" }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{/* Environment variables both services read: Kafka, AWS, logging, shutdown, metrics. Call with (dict "root" $ "port" N). */}}
 {{- define "sarwatch.commonEnv" -}}
 {{- $k := .root.Values.kafka }}
+{{ include "sarwatch.kafkaConnectionEnv" .root }}
+- name: KAFKA_CREATE_TOPICS
+  value: {{ $k.createTopics | quote }}
+- name: KAFKA_REPLICATION_FACTOR
+  value: {{ $k.replicationFactor | quote }}
+- name: KAFKA_ALERTS_TOPIC
+  value: {{ $k.topics.alerts | quote }}
+{{ include "sarwatch.runtimeEnv" (merge (dict "shutdown" true) .) }}
+{{- end }}
+
+{{/* How every Kafka client connects (docs/kafka-connection.md): brokers, TLS files, SASL. */}}
+{{- define "sarwatch.kafkaConnectionEnv" -}}
+{{- $k := .Values.kafka -}}
 - name: KAFKA_BROKERS
   value: {{ $k.brokers | quote }}
 - name: KAFKA_SSL
@@ -138,27 +169,30 @@ The services would refuse the same settings at start (exit code 2); failing here
 - name: KAFKA_SASL_PASSWORD_FILE
   value: /var/run/secrets/kafka/password
 {{- end }}
-- name: KAFKA_CREATE_TOPICS
-  value: {{ $k.createTopics | quote }}
-- name: KAFKA_REPLICATION_FACTOR
-  value: {{ $k.replicationFactor | quote }}
-- name: KAFKA_ALERTS_TOPIC
-  value: {{ $k.topics.alerts | quote }}
+{{- end }}
+
+{{/*
+AWS, logging and metrics, which every service reads; with "shutdown", SHUTDOWN_TIMEOUT_MS too (the reconciler has
+none). Call with (dict "root" $ "port" N).
+*/}}
+{{- define "sarwatch.runtimeEnv" -}}
 - name: AWS_REGION
   value: {{ .root.Values.aws.region | quote }}
 - name: LOG_LEVEL
   value: {{ .root.Values.logLevel | quote }}
 - name: LOG_FORMAT
   value: json
+{{- if .shutdown }}
 - name: SHUTDOWN_TIMEOUT_MS
   value: {{ .root.Values.shutdownTimeoutMs | quote }}
+{{- end }}
 - name: METRICS_HOST
   value: 0.0.0.0
 - name: METRICS_PORT
   value: {{ .port | quote }}
 {{- end }}
 
-{{/* Volumes both services mount: /tmp, and the Kafka files taken from existing Secrets and ConfigMaps. */}}
+{{/* Volumes every service mounts: /tmp, and the Kafka files taken from existing Secrets and ConfigMaps. */}}
 {{- define "sarwatch.commonVolumes" -}}
 {{- $k := .Values.kafka }}
 - name: tmp
@@ -230,9 +264,14 @@ The services would refuse the same settings at start (exit code 2); failing here
 {{- end }}
 {{- end }}
 
-{{/* The pod-level settings both Deployments share. */}}
+{{/* The pod-level settings of the enricher's and the notifier's Deployments. */}}
 {{- define "sarwatch.podSpecCommon" -}}
 serviceAccountName: {{ include "sarwatch.serviceAccountName" . }}
+{{ include "sarwatch.podSecurity" . }}
+{{- end }}
+
+{{/* The pod-level settings every Deployment shares, but its ServiceAccount. */}}
+{{- define "sarwatch.podSecurity" -}}
 automountServiceAccountToken: {{ .Values.serviceAccount.automountServiceAccountToken }}
 terminationGracePeriodSeconds: {{ .Values.terminationGracePeriodSeconds }}
 securityContext:
