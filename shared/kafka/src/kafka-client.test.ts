@@ -36,6 +36,19 @@ describe('createKafka logging', () => {
     expect(lines.map((line) => line.level)).toEqual([DEBUG, DEBUG]);
   });
 
+  it('logs a consumer crash on such an answer, and the restart after it, at debug; a real crash stays an error', () => {
+    const { lines, kafkaLog } = kafkaWithLog();
+    const loading = "The coordinator is loading and hence can't process requests for this group";
+    kafkaLog.error(`Crash: KafkaJSProtocolError: ${loading}`, {
+      groupId: 'view',
+      stack: 'KafkaJSProtocolError…',
+    });
+    kafkaLog.error('Restarting the consumer in 200ms', { groupId: 'view', retryTime: 200 });
+    kafkaLog.error('Crash: KafkaJSNumberOfRetriesExceeded: Connection error', { groupId: 'view' });
+    kafkaLog.error('Restarting the consumer in 400ms', { groupId: 'view', retryTime: 400 });
+    expect(lines.map((line) => line.level)).toEqual([DEBUG, DEBUG, ERROR, ERROR]);
+  });
+
   it('keeps other errors at error level', () => {
     const { lines, kafkaLog } = kafkaWithLog();
     kafkaLog.error('Response Produce(key: 0, version: 7)', { error: 'The request timed out' });

@@ -36,10 +36,29 @@ const EXPECTED_WHILE_STARTING = new Set([
   'There is no leader for this topic-partition as we are in the middle of a leadership election',
 ]);
 
-function levelOf(level: number, entry: LogEntry['log']): 'error' | 'warn' | 'info' | 'debug' {
-  if (NOT_APPLICABLE.some((known) => entry.message.startsWith(known))) return 'debug';
-  if (typeof entry.error === 'string' && EXPECTED_WHILE_STARTING.has(entry.error)) return 'debug';
-  return LEVEL_NAMES[level] ?? 'info';
+/** A consumer that crashes on one of those answers says so in its message, then that it restarts. */
+const CRASH = /^Crash: \w+: (.*)$/;
+const RESTARTING = 'Restarting the consumer in';
+
+/**
+ * The level sarwatch logs a kafkajs entry at. It keeps, per consumer group, whether the last crash was an expected
+ * answer, so the restart that follows it is as quiet as the crash.
+ */
+function createLeveller(): (level: number, entry: LogEntry['log']) => 'error' | 'warn' | 'info' | 'debug' {
+  const expectedCrash = new Set<unknown>();
+  return (level, entry) => {
+    if (NOT_APPLICABLE.some((known) => entry.message.startsWith(known))) return 'debug';
+    if (typeof entry.error === 'string' && EXPECTED_WHILE_STARTING.has(entry.error)) return 'debug';
+    const crash = CRASH.exec(entry.message);
+    if (crash) {
+      const expected = EXPECTED_WHILE_STARTING.has(crash[1] ?? '');
+      if (expected) expectedCrash.add(entry.groupId);
+      else expectedCrash.delete(entry.groupId);
+      if (expected) return 'debug';
+    }
+    if (entry.message.startsWith(RESTARTING) && expectedCrash.has(entry.groupId)) return 'debug';
+    return LEVEL_NAMES[level] ?? 'info';
+  };
 }
 
 /**
@@ -87,11 +106,12 @@ export function createKafka({
     // Our callers retry with their own backoff; kafkajs' own retries stay short so failures surface.
     retry: { initialRetryTime: 200, retries: 5, maxRetryTime: 5_000 },
     logLevel: logLevel.WARN,
-    logCreator:
-      () =>
-      ({ level, log: entry }: LogEntry) => {
+    logCreator: () => {
+      const levelOf = createLeveller();
+      return ({ level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
         kafkaLog[levelOf(level, entry)](rest, message);
-      },
+      };
+    },
   });
 }
