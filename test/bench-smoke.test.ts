@@ -26,6 +26,8 @@ describe('npm run bench --quick', () => {
       expect(results.endToEnd).toMatchObject({ events: 5_000, deadLetters: 0 });
       expect(results.endToEnd.cpuMicrosPerEvent).toBeGreaterThan(0);
       expect(results.latency.measured).toBeGreaterThan(0);
+      expect(results.sparseLatency).toMatchObject({ shards: 4 });
+      expect(results.sparseLatency.measured).toBeGreaterThan(0);
       expect(results.overload).toMatchObject({ put: 10_000, deadLetters: 0 });
       expect(results.trail).toMatchObject({
         records: 5_000,

@@ -33,10 +33,10 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick;
-const PARTS = ['core', 'e2e', 'latency', 'overload', 'trail'] as const;
+const PARTS = ['core', 'e2e', 'latency', 'sparse', 'overload', 'trail'] as const;
 const chosen = (values.only ?? PARTS.join(','))
   .split(',')
-  .flatMap((part) => (part === 'pipeline' ? ['e2e', 'latency', 'overload'] : [part]));
+  .flatMap((part) => (part === 'pipeline' ? ['e2e', 'latency', 'sparse', 'overload'] : [part]));
 const unknown = chosen.filter((part) => !(PARTS as readonly string[]).includes(part));
 if (unknown.length > 0) {
   process.stderr.write(
@@ -51,6 +51,7 @@ const SIZES = quick
       core: { events: 2_000, rounds: 3, roundMs: 300 },
       drainEvents: 5_000,
       latency: { rate: 200, seconds: 5, warmUpSeconds: 2 },
+      sparse: { rate: 1, seconds: 8, warmUpSeconds: 2, shards: 4 },
       overload: { rate: 2_000, seconds: 5 },
       trail: { records: 5_000 },
     }
@@ -58,6 +59,8 @@ const SIZES = quick
       core: { events: 10_000, rounds: 7, roundMs: 2_000 },
       drainEvents: 200_000,
       latency: { rate: 1_000, seconds: 30, warmUpSeconds: 5 },
+      // The rate real SAR traffic has: each shard idle most of the time, so the reader's idle backoff shows.
+      sparse: { rate: 1, seconds: 180, warmUpSeconds: 10, shards: 4 },
       overload: { rate: 10_000, seconds: 60 },
       trail: { records: 100_000 },
     };
@@ -69,9 +72,10 @@ if (!Number.isInteger(drainEvents) || drainEvents < 1) {
 }
 
 const TARGETS = {
-  coreRatioToJsonParse: 0.5,
-  cpuMicrosPerEvent: 50,
+  coreRatioToJsonParse: 0.6,
+  cpuMicrosPerEvent: 60,
   p99Ms: 300,
+  sparseP99Ms: 1_200,
   rssMiB: 256,
 };
 
@@ -84,6 +88,7 @@ interface Results {
   corePathWholeMix?: CorePathResult;
   endToEnd?: DrainResult;
   latency?: LatencyResult;
+  sparseLatency?: LatencyResult;
   overload?: OverloadResult;
   trail?: TrailResult;
 }
@@ -108,7 +113,7 @@ if (runs('core')) {
     sizeRange: { min: 0, max: Number.MAX_SAFE_INTEGER },
   });
 }
-if (runs('e2e') || runs('latency') || runs('overload') || runs('trail')) {
+if (['e2e', 'latency', 'sparse', 'overload', 'trail'].some((part) => chosen.includes(part))) {
   process.stderr.write(
     'starting a Kafka broker and a Kinesis emulator for the pipeline and trail figures...\n',
   );
@@ -124,6 +129,12 @@ if (runs('e2e') || runs('latency') || runs('overload') || runs('trail')) {
     if (runs('latency')) {
       process.stderr.write(`latency: ${SIZES.latency.rate} events/s for ${SIZES.latency.seconds} s...\n`);
       results.latency = await latencyAtSteadyRate(stack, SIZES.latency);
+    }
+    if (runs('sparse')) {
+      process.stderr.write(
+        `sparse latency: ${SIZES.sparse.rate} event/s over ${SIZES.sparse.shards} shards for ${SIZES.sparse.seconds} s...\n`,
+      );
+      results.sparseLatency = await latencyAtSteadyRate(stack, SIZES.sparse);
     }
     if (runs('overload')) {
       process.stderr.write(`overload: ${SIZES.overload.rate} events/s for ${SIZES.overload.seconds} s...\n`);
@@ -173,15 +184,14 @@ if (results.endToEnd) {
     ['', ''],
   );
 }
-if (results.latency) {
-  const l = results.latency;
+function latencyRows(l: LatencyResult, p99TargetMs: number) {
   rows.push(
     [
-      `latency at ${l.ratePerSecond.toLocaleString('en')} events/s, PutRecords to read_committed`,
+      `latency at ${l.ratePerSecond.toLocaleString('en')} events/s over ${l.shards} shards, PutRecords to read_committed`,
       `${l.measured.toLocaleString('en')} events over ${l.seconds} s`,
     ],
     ['  p50 / p95 / max', `${l.p50Ms} / ${l.p95Ms} / ${l.maxMs} ms`],
-    [`  p99   target <= ${TARGETS.p99Ms} ms`, `${l.p99Ms} ms ${verdict(l.p99Ms <= TARGETS.p99Ms)}`],
+    [`  p99   target <= ${p99TargetMs} ms`, `${l.p99Ms} ms ${verdict(l.p99Ms <= p99TargetMs)}`],
     [
       `  peak RSS   target <= ${TARGETS.rssMiB} MiB`,
       `${l.peakRssMiB} MiB ${verdict(l.peakRssMiB <= TARGETS.rssMiB)}`,
@@ -189,6 +199,8 @@ if (results.latency) {
     ['', ''],
   );
 }
+if (results.latency) latencyRows(results.latency, TARGETS.p99Ms);
+if (results.sparseLatency) latencyRows(results.sparseLatency, TARGETS.sparseP99Ms);
 if (results.overload) {
   const o = results.overload;
   rows.push(

@@ -22,9 +22,9 @@ async function until(
   }
 }
 
-async function startEnricher(stack: BenchStack, name: string) {
+async function startEnricher(stack: BenchStack, name: string, shards = SHARDS) {
   const topics = benchTopics(`${name}-${randomUUID().slice(0, 6)}`);
-  await stack.createStream(topics.stream, SHARDS);
+  await stack.createStream(topics.stream, shards);
   const enricher = EnricherUnderBench.start(stack.brokers, stack.kinesisEndpoint, topics);
   return { enricher, topics };
 }
@@ -118,6 +118,7 @@ export async function drainPrefilledStream(
 
 export interface LatencyResult {
   ratePerSecond: number;
+  shards: number;
   seconds: number;
   measured: number;
   p50Ms: number;
@@ -134,9 +135,14 @@ export interface LatencyResult {
  */
 export async function latencyAtSteadyRate(
   stack: BenchStack,
-  { rate, seconds, warmUpSeconds }: { rate: number; seconds: number; warmUpSeconds: number },
+  {
+    rate,
+    seconds,
+    warmUpSeconds,
+    shards = SHARDS,
+  }: { rate: number; seconds: number; warmUpSeconds: number; shards?: number },
 ): Promise<LatencyResult> {
-  const { enricher, topics } = await startEnricher(stack, 'bench-latency');
+  const { enricher, topics } = await startEnricher(stack, 'bench-latency', shards);
   const kafka = createKafka({
     connection: parseKafkaConnection({ KAFKA_BROKERS: stack.brokers }),
     clientId: 'sarwatch-bench',
@@ -175,7 +181,8 @@ export async function latencyAtSteadyRate(
     const at = (fraction: number) =>
       latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * fraction))] ?? 0;
     return {
-      ratePerSecond: Math.round(put.put / put.seconds),
+      ratePerSecond: round(put.put / put.seconds),
+      shards,
       seconds,
       measured: latencies.length,
       p50Ms: at(0.5),
