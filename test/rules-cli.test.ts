@@ -48,7 +48,7 @@ describe('sarwatch rules', () => {
     ]);
     expect(run.stdout).toMatch(/application-made-public\s+1\n/);
     expect(run.stdout).toMatch(/application-deleted\s+0\n/);
-    expect(run.stdout).toContain('3 records, 0 unreadable; 4 alerts from 4 of 14 rules');
+    expect(run.stdout).toContain('3 records, 0 unreadable; 4 alerts from 4 of 15 rules');
   });
 
   it('prints the alerts as published with --json, one per line, the tally on stderr', async () => {
@@ -61,7 +61,7 @@ describe('sarwatch rules', () => {
     expect(alerts.map((alert) => alert.alertId)).toContain(
       'application-made-public:5a7e0c11-0004-4b00-9000-000000000004',
     );
-    expect(run.stderr).toContain('4 alerts from 4 of 14 rules');
+    expect(run.stderr).toContain('4 alerts from 4 of 15 rules');
   });
 
   it('exits 1 on an invalid rules file, naming the rule and the field', async () => {
@@ -79,7 +79,7 @@ describe('sarwatch rules', () => {
   it('checks the shipped rule pack by default', async () => {
     const run = await runSarwatch(['rules', 'check']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/sar-rules\.json: 14 rules, 14 enabled, valid/);
+    expect(run.stdout).toMatch(/sar-rules\.json: 15 rules, 15 enabled, valid/);
   });
 
   it('exits 2 on bad usage and on an events file it cannot open', async () => {
