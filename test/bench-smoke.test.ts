@@ -25,6 +25,7 @@ describe('npm run bench --quick', () => {
       expect(results.corePath.corePathPerSecond).toBeGreaterThan(0);
       expect(results.endToEnd).toMatchObject({ events: 5_000, deadLetters: 0 });
       expect(results.endToEnd.cpuMicrosPerEvent).toBeGreaterThan(0);
+      expect(results.libraryFloor).toMatchObject({ events: 5_000, deadLetters: 0 });
       expect(results.latency.measured).toBeGreaterThan(0);
       expect(results.sparseLatency).toMatchObject({ shards: 4 });
       expect(results.sparseLatency.measured).toBeGreaterThan(0);

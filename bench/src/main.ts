@@ -87,6 +87,7 @@ interface Results {
   corePath?: CorePathResult;
   corePathWholeMix?: CorePathResult;
   endToEnd?: DrainResult;
+  libraryFloor?: DrainResult;
   latency?: LatencyResult;
   sparseLatency?: LatencyResult;
   overload?: OverloadResult;
@@ -124,7 +125,9 @@ if (['e2e', 'latency', 'sparse', 'overload', 'trail'].some((part) => chosen.incl
       const profileDir = values.profile
         ? fileURLToPath(new URL('../results/profiles', import.meta.url))
         : undefined;
-      results.endToEnd = await drainPrefilledStream(stack, drainEvents, profileDir);
+      results.endToEnd = await drainPrefilledStream(stack, drainEvents, { profileDir });
+      process.stderr.write(`the libraries' floor: the same drain with enrichment switched off...\n`);
+      results.libraryFloor = await drainPrefilledStream(stack, drainEvents, { skipEnrichment: true });
     }
     if (runs('latency')) {
       process.stderr.write(`latency: ${SIZES.latency.rate} events/s for ${SIZES.latency.seconds} s...\n`);
@@ -153,6 +156,7 @@ if (['e2e', 'latency', 'sparse', 'overload', 'trail'].some((part) => chosen.incl
 
 const rows: [string, string][] = [];
 const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+const round1 = (value: number) => Math.round(value * 10) / 10;
 if (results.corePath && results.corePathWholeMix) {
   rows.push(...corePathRows('2-3 KB records', results.corePath), ['', '']);
   rows.push(...corePathRows("the generator's whole mix", results.corePathWholeMix), ['', '']);
@@ -181,6 +185,22 @@ if (results.endToEnd) {
       '  error log lines while draining (at start-up)',
       `${e.errorLines} (${e.startupErrorLines})${describeErrors(e.errorMessages)}`,
     ],
+    ['', ''],
+  );
+}
+if (results.endToEnd && results.libraryFloor) {
+  const floor = results.libraryFloor;
+  rows.push(
+    [
+      "the libraries' floor: the same drain, records published as read (BENCH_SKIP_ENRICHMENT)",
+      `${floor.eventsPerSecond.toLocaleString('en')} records/s`,
+    ],
+    ['  CPU per record: Kinesis reading and Kafka transactions alone', `${floor.cpuMicrosPerEvent} µs`],
+    [
+      "  sarwatch's own work per event (end to end minus floor)",
+      `${round1(results.endToEnd.cpuMicrosPerEvent - floor.cpuMicrosPerEvent)} µs`,
+    ],
+    ['  peak RSS', `${floor.peakRssMiB} MiB`],
     ['', ''],
   );
 }

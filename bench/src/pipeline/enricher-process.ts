@@ -89,7 +89,10 @@ export class EnricherUnderBench {
   private readonly errorKinds = new Set<string>();
   private readonly usage: ProcessUsage;
 
-  private constructor(private readonly child: ChildProcess) {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly skipEnrichment: boolean,
+  ) {
     this.usage = new ProcessUsage(child.pid ?? 0);
     let pending = '';
     child.stdout?.setEncoding('utf8').on('data', (text: string) => {
@@ -110,6 +113,7 @@ export class EnricherUnderBench {
     kinesisEndpoint: string,
     topics: EnricherTopics,
     profileDir?: string,
+    skipEnrichment = false,
   ): EnricherUnderBench {
     const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const child = spawn(process.execPath, [...profile, SARWATCH_CLI, 'run'], {
@@ -125,6 +129,7 @@ export class EnricherUnderBench {
         KAFKA_CHECKPOINT_TOPIC: topics.checkpoints,
         KAFKA_EVENT_INDEX_TOPIC: topics.eventIndex,
         KINESIS_START_POSITION: 'TRIM_HORIZON',
+        BENCH_SKIP_ENRICHMENT: String(skipEnrichment),
         METRICS_PORT: String(METRICS_PORT),
         LOG_LEVEL: 'warn',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -133,7 +138,7 @@ export class EnricherUnderBench {
         ),
       },
     });
-    return new EnricherUnderBench(child);
+    return new EnricherUnderBench(child, skipEnrichment);
   }
 
   get pid(): number {
@@ -184,7 +189,8 @@ export class EnricherUnderBench {
         .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
         .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
     return {
-      events: sum('sarwatch_events_published_total'),
+      // Records published as read are no events of the contract: the pages' record counts say how many went.
+      events: sum(this.skipEnrichment ? 'sarwatch_batch_records_sum' : 'sarwatch_events_published_total'),
       deadLetters: sum('sarwatch_dead_letters_total'),
       alerts: sum('sarwatch_alerts_total'),
     };

@@ -58,17 +58,24 @@ export interface DrainResult {
 /**
  * A stream pre-filled with `events` over 8 shards, drained by one enricher into the broker (transactions, acks from
  * all replicas, the SAR rule pack on). Timed from the first committed event to the last, so start-up is not counted;
- * CPU is the enricher's own over the same span.
+ * CPU is the enricher's own over the same span. With `skipEnrichment`, the same drain publishes the records as
+ * read: what the Kinesis reading and Kafka producing libraries cost alone.
  */
 export async function drainPrefilledStream(
   stack: BenchStack,
   events: number,
-  profileDir?: string,
+  { profileDir, skipEnrichment = false }: { profileDir?: string; skipEnrichment?: boolean } = {},
 ): Promise<DrainResult> {
   const topics = benchTopics(`bench-drain-${randomUUID().slice(0, 6)}`);
   await stack.createStream(topics.stream, SHARDS);
   const prefillSeconds = await prefill(stack.kinesis, topics.stream, benchRecords(events, 8));
-  const enricher = EnricherUnderBench.start(stack.brokers, stack.kinesisEndpoint, topics, profileDir);
+  const enricher = EnricherUnderBench.start(
+    stack.brokers,
+    stack.kinesisEndpoint,
+    topics,
+    profileDir,
+    skipEnrichment,
+  );
   try {
     let first: FirstCommit | null = null;
     let committed = { events: 0, deadLetters: 0, alerts: 0 };

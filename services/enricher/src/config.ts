@@ -49,6 +49,15 @@ export const EnricherConfigSchema = LoggingConfigSchema.extend({
   DEDUP_MAX_IDS_PER_SHARD: positiveInt(100_000, 10_000_000),
   /** The alert rules (docs/alerts.md); sarwatch's SAR rule pack when unset. Reloaded on change and on SIGHUP. */
   ALERT_RULES_FILE: z.string().min(1).optional(),
+  /**
+   * For `npm run bench` only: publish each record as read, without decoding, enrichment, alerts or the event index,
+   * to measure what reading Kinesis and Kafka transactions cost alone. Never in production: the events topic would
+   * hold raw records.
+   */
+  BENCH_SKIP_ENRICHMENT: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   KAFKA_CREATE_TOPICS: z
     .enum(['true', 'false'])
     .default('true')

@@ -116,9 +116,15 @@ async function runPipeline(config: EnricherConfig, log: Logger, stop: AbortSigna
       maxRecordBytes: config.MAX_RECORD_BYTES,
       maxEventBytes: config.MAX_EVENT_BYTES,
       maxTextLength: config.MAX_TEXT_LENGTH,
+      skipEnrichment: config.BENCH_SKIP_ENRICHMENT,
     },
     alertRules,
   );
+  if (config.BENCH_SKIP_ENRICHMENT) {
+    log.warn(
+      'BENCH_SKIP_ENRICHMENT is set: records are published as read, not enriched; for benchmarks only',
+    );
+  }
   const budget = new InFlightBudget(config.MAX_IN_FLIGHT_RECORDS);
 
   log.info(

@@ -105,6 +105,19 @@ describe('RecordProcessor', () => {
     expect(batch.published.map(({ eventId }) => eventId)).toEqual([detail.eventID, 'big']);
   });
 
+  it("publishes records as read for the bench's floor, with nothing else in the page", () => {
+    const floor = new RecordProcessor({ ...processorOptions, skipEnrichment: true });
+    const batch = floor.process('shardId-000000000001', [
+      record(JSON.stringify(detail), '1'),
+      record('{oops', '2'),
+    ]);
+    expect(batch.messages.map((message) => [message.topic, message.key, String(message.value)])).toEqual([
+      ['events', 'pk', JSON.stringify(detail)],
+      ['events', 'pk', '{oops'],
+    ]);
+    expect(batch.enriched).toBe(2);
+  });
+
   it('marks events read from the trail as such, in the event and in a header', () => {
     const fromTrail = new RecordProcessor({ ...processorOptions, origin: 'trail' });
     const [event] = fromTrail.process('trail', [record(JSON.stringify(detail), '1')]).messages;
