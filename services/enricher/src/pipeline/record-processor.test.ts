@@ -111,7 +111,9 @@ describe('RecordProcessor', () => {
       record(JSON.stringify(detail), '1'),
       record('{oops', '2'),
     ]);
-    expect(batch.messages.map((message) => [message.topic, message.key, String(message.value)])).toEqual([
+    const text = (value: Uint8Array | string) =>
+      typeof value === 'string' ? value : new TextDecoder().decode(value);
+    expect(batch.messages.map((message) => [message.topic, message.key, text(message.value)])).toEqual([
       ['events', 'pk', JSON.stringify(detail)],
       ['events', 'pk', '{oops'],
     ]);
