@@ -56,6 +56,7 @@ describe('deliveredTrailEvents', () => {
     const broken = file('20261201T1005Z');
     const last = file('20261201T1010Z');
     const tooLate = file('20261202T0200Z');
+    const tooEarly = file('20261130T2350Z');
     const bucket = bucketOf(
       new Map<TrailFile, string[] | Error>([
         [

@@ -76,8 +76,7 @@ export async function* deliveredTrailEvents(
   };
   try {
     for await (const file of bucket.files(signal)) {
-      // Files named after the window's end plus the delivery delay cannot hold the window's events.
-      if (fileTimeMs(file) > window.to.getTime() + lateDeliveryMs) continue;
+      if (!mayHoldWindow(file, window, lateDeliveryMs)) continue;
       inFlight.push(readFile(bucket, file, window, deliver, signal));
       if (inFlight.length >= FILES_IN_FLIGHT) yield* take();
     }
@@ -108,9 +107,26 @@ async function readFile(
   return outcome;
 }
 
-function fileTimeMs(file: TrailFile): number {
+/**
+ * The time in a log file's name is when CloudTrail delivered it, to the minute, and "a log file delivered at a
+ * specific time can contain records written at any point before that time" (CloudTrail User Guide, "CloudTrail log
+ * file name format"). So a file delivered before the window began holds none of its events, and one delivered after
+ * its end plus the delivery delay is not waited for. Without this, an hour's window would read its whole day.
+ */
+function mayHoldWindow(file: TrailFile, window: TimeWindow, lateDeliveryMs: number): boolean {
+  const deliveredMs = fileTimeMs(file);
+  // A name without a delivery time is read: reading too much costs time, skipping could lose events.
+  if (deliveredMs === null) return true;
+  return (
+    deliveredMs + MINUTE_MS > window.from.getTime() && deliveredMs <= window.to.getTime() + lateDeliveryMs
+  );
+}
+
+const MINUTE_MS = 60_000;
+
+function fileTimeMs(file: TrailFile): number | null {
   const match = FILE_TIME.exec(file.key);
-  if (match === null) return Number.NEGATIVE_INFINITY;
+  if (match === null) return null;
   const [, year, month, day, hour, minute] = match;
   return Date.parse(`${year}-${month}-${day}T${hour}:${minute}:00Z`);
 }
