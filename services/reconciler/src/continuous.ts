@@ -15,8 +15,9 @@ const LONGEST_SLEEP_MS = 60_000;
 
 /**
  * `sarwatch reconcile --every`: judges each window of `everyMs` once it has settled, oldest first, and records how
- * far it got on the checkpoint topic, so a restart (or another instance) goes on from there rather than judging a
- * window twice. Runs until stopped, or until `until`.
+ * far it got on the checkpoint topic, so a restart goes on from there rather than judging a window twice. Runs until
+ * stopped, or until `until`. One runs per stream (the Helm chart and the ECS template run one): a second one's repairs
+ * would fence the first's, which then fails its window and tries it again a minute later; nothing is published twice.
  */
 export async function reconcileContinuously(
   context: TrailContext,
