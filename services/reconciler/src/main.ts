@@ -55,7 +55,7 @@ export interface TrailContext {
   reconcileDeps: ReconcileDeps;
   bucketForSlice: (slice: TimeWindow) => TrailBucket;
   location: string;
-  /** Builds the trail writer and what publishing needs; a dry run never calls it. */
+  /** The trail publisher and what publishing needs, made once (again after it was fenced); a dry run never asks. */
   publishing: (signal: AbortSignal) => Promise<{ deps: BackfillDeps; writer: TrailPublisher }>;
   dryRunDeps: () => BackfillDeps;
   /** The enricher's rules: the trail's events raise the same alerts, and reconcile raises the rules only it can. */
@@ -125,7 +125,7 @@ export async function withTrailContext(
     lateDeliveryMs: options.lateDeliveryMs,
     log,
   });
-  let writer: TrailPublisher | null = null;
+  let publisher: { deps: BackfillDeps; writer: TrailPublisher } | null = null;
   const context: TrailContext = {
     config,
     log,
@@ -142,17 +142,21 @@ export async function withTrailContext(
     bucketForSlice,
     location: `s3://${options.bucket}/${options.prefix}`,
     publishing: async () => {
-      const leases = new KafkaShardLeases(kafka, checkpointLog, {
-        checkpointTopic: config.KAFKA_CHECKPOINT_TOPIC,
-        application: config.SARWATCH_APPLICATION_NAME,
-        streamName: config.KINESIS_STREAM_NAME,
-        owner,
-        transactionTimeoutMs: config.KAFKA_TRANSACTION_TIMEOUT_MS,
-      });
-      writer ??= new TrailPublisher(
+      // One publisher for the run; a fenced one (another backfill took over) is replaced by a new one, which takes
+      // the transactional id back, when the next window or run asks for it.
+      if (publisher !== null && !publisher.writer.fenced) return publisher;
+      await publisher?.writer.stop().catch(() => undefined);
+      publisher = null;
+      const writer = new TrailPublisher(
         kafka,
         checkpointLog,
-        leases,
+        new KafkaShardLeases(kafka, checkpointLog, {
+          checkpointTopic: config.KAFKA_CHECKPOINT_TOPIC,
+          application: config.SARWATCH_APPLICATION_NAME,
+          streamName: config.KINESIS_STREAM_NAME,
+          owner,
+          transactionTimeoutMs: config.KAFKA_TRANSACTION_TIMEOUT_MS,
+        }),
         {
           application: config.SARWATCH_APPLICATION_NAME,
           streamName: config.KINESIS_STREAM_NAME,
@@ -160,15 +164,16 @@ export async function withTrailContext(
           owner,
           transactionTimeoutMs: config.KAFKA_TRANSACTION_TIMEOUT_MS,
         },
-        log.child({ component: 'trail-writer' }),
+        log.child({ component: 'trail-publisher' }),
       );
       await writer.start();
-      return { deps: backfillDeps(writer), writer };
+      publisher = { deps: backfillDeps(writer), writer };
+      return publisher;
     },
     dryRunDeps: () => backfillDeps(null),
     alertRules,
     close: async () => {
-      await writer?.stop().catch(() => undefined);
+      await publisher?.writer.stop().catch(() => undefined);
       await checkpointLog.stop().catch(() => undefined);
       s3.destroy();
     },

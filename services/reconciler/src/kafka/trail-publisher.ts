@@ -28,6 +28,8 @@ export interface TrailPublisherOptions {
  */
 export class TrailPublisher {
   private readonly producer: Producer;
+  /** Another trail publisher of the stream took the transactional id: this one can commit nothing more. */
+  fenced = false;
 
   constructor(
     kafka: Kafka,
@@ -120,6 +122,7 @@ export class TrailPublisher {
         throw error;
       }
     } catch (error) {
+      if (findFencingError(error) !== null) this.fenced = true;
       throw fencedOrSame(error);
     }
   }
