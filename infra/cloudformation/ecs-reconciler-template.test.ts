@@ -4,13 +4,13 @@ import { describe, expect, it } from 'vitest';
 // The reconciler's package exports its commands only; its configuration parser is read from the source.
 import { parseReconcilerConfig, ReconcilerConfigSchema } from '../../services/reconciler/src/config.js';
 import {
-  CLUSTER,
   type Container,
   containerOf,
   environmentOf,
   first,
   forReconciler,
   type Json,
+  kafkaParameterCombinations,
   PASSWORD_SECRET,
   RECONCILER_REQUIRED,
   RECONCILER_TEMPLATE_TEXT,
@@ -182,35 +182,22 @@ describe('the reconciler template', () => {
     const mechanisms = params.KafkaSaslMechanism?.AllowedValues as string[];
     expect(mechanisms).toEqual(['', ...SASL_MECHANISMS.filter((mechanism) => mechanism !== 'oauthbearer')]);
     let deployable = 0;
-    for (const KafkaSaslMechanism of mechanisms) {
-      for (const KafkaSsl of ['true', 'false']) {
-        for (const KafkaSaslUsername of ['', 'sarwatch']) {
-          for (const KafkaSaslPasswordSecretArn of ['', PASSWORD_SECRET]) {
-            for (const MskClusterArn of ['', CLUSTER]) {
-              const given = {
-                KafkaSaslMechanism,
-                KafkaSsl,
-                KafkaSaslUsername,
-                KafkaSaslPasswordSecretArn,
-                MskClusterArn,
-              };
-              const { resources, broken } = reconcilerStack(given);
-              let accepted = true;
-              try {
-                parseReconcilerConfig(withSecrets(containerOf(resources, 'ReconcilerTaskDefinition')));
-              } catch {
-                accepted = false;
-              }
-              const mskConsistent = (KafkaSaslMechanism === 'aws-msk-iam') === (MskClusterArn !== '');
-              expect({ given, deployable: broken.length === 0 }).toEqual({
-                given,
-                deployable: accepted && mskConsistent,
-              });
-              if (broken.length === 0) deployable += 1;
-            }
-          }
-        }
+    for (const kafka of kafkaParameterCombinations(mechanisms)) {
+      const given = { ...kafka };
+      const { KafkaSaslMechanism, MskClusterArn } = kafka;
+      const { resources, broken } = reconcilerStack(given);
+      let accepted = true;
+      try {
+        parseReconcilerConfig(withSecrets(containerOf(resources, 'ReconcilerTaskDefinition')));
+      } catch {
+        accepted = false;
       }
+      const mskConsistent = (KafkaSaslMechanism === 'aws-msk-iam') === (MskClusterArn !== '');
+      expect({ given, deployable: broken.length === 0 }).toEqual({
+        given,
+        deployable: accepted && mskConsistent,
+      });
+      if (broken.length === 0) deployable += 1;
     }
     expect(deployable).toBe(2 + 1 + 3 * 2);
   });

@@ -3,11 +3,11 @@ import { SASL_MECHANISMS } from '@sarwatch/kafka';
 import { parseNotifierConfig } from '@sarwatch/notifier';
 import { describe, expect, it } from 'vitest';
 import {
-  CLUSTER,
   type Container,
   containerOf,
   environmentOf,
   type Json,
+  kafkaParameterCombinations,
   MSK_ALL,
   PASSWORD_SECRET,
   REQUIRED,
@@ -209,44 +209,29 @@ describe("the services' own configuration", () => {
     // oauthbearer needs a token file kept fresh by a sidecar, which this template does not run.
     expect(mechanisms).toEqual(['', ...SASL_MECHANISMS.filter((mechanism) => mechanism !== 'oauthbearer')]);
     let deployable = 0;
-    for (const KafkaSaslMechanism of mechanisms) {
-      for (const KafkaSsl of ['true', 'false']) {
-        for (const KafkaSaslUsername of ['', 'sarwatch']) {
-          for (const KafkaSaslPasswordSecretArn of ['', PASSWORD_SECRET]) {
-            for (const MskClusterArn of ['', CLUSTER]) {
-              const given = {
-                KafkaSaslMechanism,
-                KafkaSsl,
-                KafkaSaslUsername,
-                KafkaSaslPasswordSecretArn,
-                MskClusterArn,
-                WebhookUrlSecretArn: WEBHOOK_SECRET,
-              };
-              const { resources, broken } = stack(given);
-              const accepted = (parse: () => unknown) => {
-                try {
-                  parse();
-                  return true;
-                } catch {
-                  return false;
-                }
-              };
-              const enricher = envWithSecrets(containerOf(resources, 'EnricherTaskDefinition'));
-              const notifier = envWithSecrets(containerOf(resources, 'NotifierTaskDefinition'));
-              const servicesAccept =
-                accepted(() => parseEnricherConfig(enricher)) &&
-                accepted(() => parseNotifierConfig(notifier));
-              // The one thing the services cannot see: MSK IAM needs the cluster ARN for its permissions.
-              const mskConsistent = (KafkaSaslMechanism === 'aws-msk-iam') === (MskClusterArn !== '');
-              expect({ given, deployable: broken.length === 0 }).toEqual({
-                given,
-                deployable: servicesAccept && mskConsistent,
-              });
-              if (broken.length === 0) deployable += 1;
-            }
-          }
+    for (const kafka of kafkaParameterCombinations(mechanisms)) {
+      const given = { ...kafka, WebhookUrlSecretArn: WEBHOOK_SECRET };
+      const { KafkaSaslMechanism, MskClusterArn } = kafka;
+      const { resources, broken } = stack(given);
+      const accepted = (parse: () => unknown) => {
+        try {
+          parse();
+          return true;
+        } catch {
+          return false;
         }
-      }
+      };
+      const enricher = envWithSecrets(containerOf(resources, 'EnricherTaskDefinition'));
+      const notifier = envWithSecrets(containerOf(resources, 'NotifierTaskDefinition'));
+      const servicesAccept =
+        accepted(() => parseEnricherConfig(enricher)) && accepted(() => parseNotifierConfig(notifier));
+      // The one thing the services cannot see: MSK IAM needs the cluster ARN for its permissions.
+      const mskConsistent = (KafkaSaslMechanism === 'aws-msk-iam') === (MskClusterArn !== '');
+      expect({ given, deployable: broken.length === 0 }).toEqual({
+        given,
+        deployable: servicesAccept && mskConsistent,
+      });
+      if (broken.length === 0) deployable += 1;
     }
     // none + TLS/plaintext, aws-msk-iam with TLS and its cluster, each password mechanism with TLS or without.
     expect(deployable).toBe(2 + 1 + 3 * 2);

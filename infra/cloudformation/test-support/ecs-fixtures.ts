@@ -150,3 +150,24 @@ export function statementsIn(node: unknown): Statement[] {
   const own = statement.Effect && statement.Action && statement.Resource ? [statement as Statement] : [];
   return [...own, ...Object.values(node).flatMap(statementsIn)];
 }
+
+/** Every combination of the Kafka parameters a stack can be given, for tests that try them all. */
+export function* kafkaParameterCombinations(mechanisms: readonly string[]) {
+  for (const KafkaSaslMechanism of mechanisms) {
+    for (const KafkaSsl of ['true', 'false']) {
+      for (const KafkaSaslUsername of ['', 'sarwatch']) {
+        for (const KafkaSaslPasswordSecretArn of ['', PASSWORD_SECRET]) {
+          for (const MskClusterArn of ['', CLUSTER]) {
+            yield {
+              KafkaSaslMechanism,
+              KafkaSsl,
+              KafkaSaslUsername,
+              KafkaSaslPasswordSecretArn,
+              MskClusterArn,
+            };
+          }
+        }
+      }
+    }
+  }
+}
