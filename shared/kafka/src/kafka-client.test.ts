@@ -33,7 +33,10 @@ describe('createKafka logging', () => {
     kafkaLog.error('Response InitProducerId(key: 22, version: 1)', {
       error: "The coordinator is loading and hence can't process requests for this group",
     });
-    expect(lines.map((line) => line.level)).toEqual([DEBUG, DEBUG]);
+    kafkaLog.error('Response Heartbeat(key: 12, version: 3)', {
+      error: 'The group is rebalancing, so a rejoin is needed',
+    });
+    expect(lines.map((line) => line.level)).toEqual([DEBUG, DEBUG, DEBUG]);
   });
 
   it('logs a consumer crash on such an answer, and the restart after it, at debug; a real crash stays an error', () => {

@@ -25,6 +25,7 @@ const NOT_APPLICABLE = [
 /**
  * Broker answers that kafkajs logs as errors and then retries, and that are expected while a broker starts or a
  * coordinator moves: a fresh broker elects its group and transaction coordinators, and new topics elect leaders.
+ * A group that rebalances (an instance joins or leaves) answers every heartbeat with a request to rejoin.
  * They are logged at debug; one that persists still surfaces, as the error of the request that gave up.
  */
 const EXPECTED_WHILE_STARTING = new Set([
@@ -34,6 +35,7 @@ const EXPECTED_WHILE_STARTING = new Set([
   'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing',
   'This server does not host this topic-partition',
   'There is no leader for this topic-partition as we are in the middle of a leadership election',
+  'The group is rebalancing, so a rejoin is needed',
 ]);
 
 /** A consumer that crashes on one of those answers says so in its message, then that it restarts. */
