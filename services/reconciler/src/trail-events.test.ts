@@ -59,6 +59,7 @@ describe('deliveredTrailEvents', () => {
     const tooEarly = file('20261130T2350Z');
     const bucket = bucketOf(
       new Map<TrailFile, string[] | Error>([
+        [tooEarly, [record('early', '2026-11-30T23:48:00Z')]],
         [
           first,
           [record('a', '2026-12-01T09:58:00Z'), record('read', '2026-12-01T09:59:00Z', { readOnly: true })],
