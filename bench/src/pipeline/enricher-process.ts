@@ -119,23 +119,11 @@ export class EnricherUnderBench {
     const child = spawn(process.execPath, [...profile, SARWATCH_CLI, 'run'], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: {
-        PATH: process.env.PATH ?? '',
-        KINESIS_STREAM_NAME: topics.stream,
+        ...sarwatchEnv(brokers, topics, PASSED_THROUGH),
         KINESIS_ENDPOINT: kinesisEndpoint,
-        KAFKA_BROKERS: brokers,
-        KAFKA_EVENTS_TOPIC: topics.events,
-        KAFKA_ALERTS_TOPIC: topics.alerts,
-        KAFKA_DLQ_TOPIC: topics.deadLetters,
-        KAFKA_CHECKPOINT_TOPIC: topics.checkpoints,
-        KAFKA_EVENT_INDEX_TOPIC: topics.eventIndex,
         KINESIS_START_POSITION: 'TRIM_HORIZON',
         BENCH_SKIP_ENRICHMENT: String(skipEnrichment),
         METRICS_PORT: String(METRICS_PORT),
-        LOG_LEVEL: 'warn',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        ...Object.fromEntries(
-          PASSED_THROUGH.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
-        ),
       },
     });
     return new EnricherUnderBench(child, skipEnrichment);
@@ -214,5 +202,28 @@ export function benchTopics(name: string): EnricherTopics {
     deadLetters: `${name}.dlq`,
     checkpoints: `${name}.checkpoints`,
     eventIndex: `${name}.event-index`,
+  };
+}
+
+/** What every `sarwatch` process of the bench is given: the broker, its topics, quiet logs, and `passedThrough`. */
+export function sarwatchEnv(
+  brokers: string,
+  topics: EnricherTopics,
+  passedThrough: readonly string[],
+): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    KINESIS_STREAM_NAME: topics.stream,
+    KAFKA_BROKERS: brokers,
+    KAFKA_EVENTS_TOPIC: topics.events,
+    KAFKA_ALERTS_TOPIC: topics.alerts,
+    KAFKA_DLQ_TOPIC: topics.deadLetters,
+    KAFKA_CHECKPOINT_TOPIC: topics.checkpoints,
+    KAFKA_EVENT_INDEX_TOPIC: topics.eventIndex,
+    LOG_LEVEL: 'warn',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...Object.fromEntries(
+      passedThrough.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+    ),
   };
 }

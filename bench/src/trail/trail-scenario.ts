@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { ReconciliationCounts } from '@sarwatch/core';
 import type { BenchStack } from '../pipeline/bench-stack.js';
-import { benchTopics, type EnricherTopics } from '../pipeline/enricher-process.js';
+import { benchTopics, type EnricherTopics, sarwatchEnv } from '../pipeline/enricher-process.js';
 import { type MeasuredRun, runMeasured } from './measured-command.js';
 import { BenchTrailBucket, lastSettledDay, type TrailWindow } from './trail-bucket.js';
 import { createTrailTopics } from './trail-topics.js';
@@ -29,18 +30,13 @@ export interface BackfillFigures {
   warnMessages: string[];
 }
 
-export interface ReconcileCounts {
-  expected: number;
-  indexed: number;
-  matched: number;
-  deadLettered: number;
-  missing: number;
-  unexpected: number;
+/** What `reconcile --json` counts: the comparison's own counts, and the trail's files and records. */
+export type ReconcileCounts = ReconciliationCounts & {
   unrepaired: number;
   trailFiles: number;
   trailRecords: number;
   unreadableFiles: number;
-}
+};
 
 export interface ReconcileFigures {
   wallSeconds: number;
@@ -97,22 +93,7 @@ function commandEnv(
   topics: EnricherTopics,
   s3: Record<string, string>,
 ): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '',
-    KINESIS_STREAM_NAME: topics.stream,
-    KAFKA_BROKERS: brokers,
-    KAFKA_EVENTS_TOPIC: topics.events,
-    KAFKA_ALERTS_TOPIC: topics.alerts,
-    KAFKA_DLQ_TOPIC: topics.deadLetters,
-    KAFKA_CHECKPOINT_TOPIC: topics.checkpoints,
-    KAFKA_EVENT_INDEX_TOPIC: topics.eventIndex,
-    LOG_LEVEL: 'warn',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    ...s3,
-    ...Object.fromEntries(
-      PASSED_THROUGH.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
-    ),
-  };
+  return { ...sarwatchEnv(brokers, topics, PASSED_THROUGH), ...s3 };
 }
 
 const windowArgs = (bucket: BenchTrailBucket, window: TrailWindow) => [
