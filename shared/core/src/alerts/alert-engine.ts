@@ -1,3 +1,4 @@
+import { BoundedMap } from '../bounded-map.js';
 import type { AlertEvent } from '../contract/alert.js';
 import type { EnrichedEvent, Visibility } from '../contract/enriched-event.js';
 import { valueAt } from '../field-path.js';
@@ -65,10 +66,10 @@ const NOTHING: AlertOutcome = { fired: [], suppressed: 0 };
  */
 export class AlertEngine {
   private readonly rules: CompiledRule[];
-  private readonly windows = new Map<string, Map<string, { atMs: number; eventId: string }[]>>();
-  private readonly lastFired = new Map<string, Map<string, number>>();
-  private readonly visibility = new Map<string, Visibility>();
-  private readonly outcomes = new Map<string, AlertOutcome>();
+  private readonly windows = new Map<string, BoundedMap<string, { atMs: number; eventId: string }[]>>();
+  private readonly lastFired = new Map<string, BoundedMap<string, number>>();
+  private readonly visibility = new BoundedMap<string, Visibility>(MAX_APPLICATIONS);
+  private readonly outcomes = new BoundedMap<string, AlertOutcome>(MAX_REMEMBERED_OUTCOMES);
 
   constructor(rules: readonly AlertRule[]) {
     this.rules = rules
@@ -107,16 +108,14 @@ export class AlertEngine {
   private suppressed(rule: AlertRule, dedupKey: string, atMs: number): boolean {
     // Without a window there is nothing to remember: keys like `rule|eventId` would only fill the map.
     if (rule.suppressSeconds === 0) return false;
-    const fired = bounded(this.lastFired, rule.id);
+    const fired = perRule(this.lastFired, rule.id);
     const last = fired.get(dedupKey);
     if (last !== undefined && atMs - last < rule.suppressSeconds * 1000) return true;
-    fired.delete(dedupKey);
     fired.set(dedupKey, atMs);
     return false;
   }
 
   private remember(eventId: string, outcome: AlertOutcome): void {
-    makeRoom(this.outcomes, MAX_REMEMBERED_OUTCOMES);
     this.outcomes.set(eventId, outcome);
   }
 
@@ -136,11 +135,8 @@ export class AlertEngine {
         (operation.category === 'unshare' && this.visibility.get(applicationId) !== 'public'
           ? undefined
           : this.visibility.get(applicationId));
-      this.visibility.delete(applicationId);
-      if (after !== undefined) {
-        makeRoom(this.visibility, MAX_APPLICATIONS);
-        this.visibility.set(applicationId, after);
-      }
+      if (after === undefined) this.visibility.delete(applicationId);
+      else this.visibility.set(applicationId, after);
     }
     return this.visibility.get(applicationId) ?? 'unknown';
   }
@@ -150,7 +146,7 @@ export class AlertEngine {
     const { threshold } = rule;
     if (!threshold) return [event.eventId];
     const key = threshold.per.map((path) => fieldText(event, path)).join('|');
-    const windows = bounded(this.windows, rule.id);
+    const windows = perRule(this.windows, rule.id);
     const since = atMs - threshold.withinSeconds * 1000;
     const window = (windows.get(key) ?? []).filter((entry) => entry.atMs > since);
     window.push({ atMs, eventId: event.eventId });
@@ -164,23 +160,17 @@ export class AlertEngine {
   }
 }
 
-/** The per-rule map for `ruleId`, with room for one more key. */
-function bounded<Value>(maps: Map<string, Map<string, Value>>, ruleId: string): Map<string, Value> {
+/** The rule's own bounded map. */
+function perRule<Value>(
+  maps: Map<string, BoundedMap<string, Value>>,
+  ruleId: string,
+): BoundedMap<string, Value> {
   let map = maps.get(ruleId);
   if (!map) {
-    map = new Map();
+    map = new BoundedMap(MAX_KEYS_PER_RULE);
     maps.set(ruleId, map);
   }
-  makeRoom(map, MAX_KEYS_PER_RULE);
   return map;
-}
-
-/** Drops the oldest entries (Maps iterate in insertion order) until one more fits under the limit. */
-function makeRoom(map: Map<string, unknown>, limit: number): void {
-  for (const key of map.keys()) {
-    if (map.size < limit) return;
-    map.delete(key);
-  }
 }
 
 /** A field of the event as text, for keys: scalars as JSON writes them, lists joined, missing as empty. */

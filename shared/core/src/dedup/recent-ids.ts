@@ -1,3 +1,5 @@
+import { BoundedMap } from '../bounded-map.js';
+
 export interface RecentIdsOptions {
   /** An id is remembered this long, measured on the times given to `remember` (Kinesis arrival times). */
   windowMs: number;
@@ -10,14 +12,14 @@ export interface RecentIdsOptions {
  * caller passes, so a window can be replayed deterministically and no clock is read here.
  */
 export class RecentIds {
-  // A Map iterates in insertion order, so its first entries are the oldest: eviction never searches.
-  readonly #seen = new Map<string, number>();
+  readonly #seen: BoundedMap<string, number>;
   #latestMs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: RecentIdsOptions) {
     if (!(options.windowMs > 0) || !Number.isInteger(options.maxIds) || options.maxIds < 1) {
       throw new RangeError('RecentIds needs a positive windowMs and maxIds');
     }
+    this.#seen = new BoundedMap(options.maxIds);
   }
 
   get size(): number {
@@ -31,8 +33,6 @@ export class RecentIds {
 
   /** Records that `id` was accepted at `atMs`. Call only once the id's event is durably published. */
   remember(id: string, atMs: number): void {
-    // Re-inserting moves the id to the newest end.
-    this.#seen.delete(id);
     this.#seen.set(id, atMs);
     if (atMs > this.#latestMs) this.#latestMs = atMs;
     this.#evict();
@@ -40,9 +40,9 @@ export class RecentIds {
 
   #evict(): void {
     const oldestKept = this.#latestMs - this.options.windowMs;
-    for (const [id, at] of this.#seen) {
-      if (this.#seen.size <= this.options.maxIds && at > oldestKept) break;
-      this.#seen.delete(id);
+    // Insertion order, not time order: an id that arrived late waits behind newer ones, as it did before.
+    for (let oldest = this.#seen.oldest(); oldest && oldest[1] <= oldestKept; oldest = this.#seen.oldest()) {
+      this.#seen.delete(oldest[0]);
     }
   }
 }
