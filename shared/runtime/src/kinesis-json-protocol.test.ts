@@ -1,0 +1,108 @@
+import { DescribeStreamSummaryCommand, GetRecordsCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import type { HttpRequest, HttpResponse } from '@smithy/types';
+import { describe, expect, it } from 'vitest';
+import { createKinesisClient } from './kinesis-client.js';
+import { KinesisJsonProtocol } from './kinesis-json-protocol.js';
+
+/** A client whose every call is answered with `status` and `body`, through the SDK's whole middleware stack. */
+function answering(status: number, body: unknown, headers: Record<string, string> = {}) {
+  const requests: HttpRequest[] = [];
+  const requestHandler = {
+    handle: async (request: HttpRequest) => {
+      requests.push(request);
+      return {
+        response: {
+          statusCode: status,
+          headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'req-1', ...headers },
+          body: Buffer.from(JSON.stringify(body)),
+        } satisfies HttpResponse,
+      };
+    },
+  };
+  const client = new KinesisClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    maxAttempts: 1,
+    requestHandler,
+    protocol: KinesisJsonProtocol,
+  });
+  return { client, requests };
+}
+
+describe('KinesisJsonProtocol', () => {
+  it('reads a GetRecords page: data decoded, arrival times as dates, the rest as sent', async () => {
+    const data = '{"detail":{"eventID":"é"}}';
+    const { client } = answering(200, {
+      Records: [
+        {
+          SequenceNumber: '4960',
+          ApproximateArrivalTimestamp: 1_764_979_200.123,
+          Data: Buffer.from(data).toString('base64'),
+          PartitionKey: 'pk',
+          EncryptionType: 'KMS',
+        },
+        { SequenceNumber: '4961', ApproximateArrivalTimestamp: 1_764_979_201, Data: '', PartitionKey: 'pk' },
+      ],
+      NextShardIterator: 'next',
+      MillisBehindLatest: 1500,
+      ChildShards: [
+        {
+          ShardId: 'shardId-2',
+          ParentShards: ['shardId-1'],
+          HashKeyRange: { StartingHashKey: '0', EndingHashKey: '9' },
+        },
+      ],
+    });
+    const page = await client.send(new GetRecordsCommand({ ShardIterator: 'it', Limit: 10 }));
+    expect(page.Records?.map((record) => Buffer.from(record.Data ?? []).toString())).toEqual([data, '']);
+    expect(page.Records?.[0]).toMatchObject({
+      SequenceNumber: '4960',
+      PartitionKey: 'pk',
+      EncryptionType: 'KMS',
+      ApproximateArrivalTimestamp: new Date('2025-12-06T00:00:00.123Z'),
+    });
+    expect(page.Records?.[0]?.Data).toBeInstanceOf(Uint8Array);
+    expect(page).toMatchObject({ NextShardIterator: 'next', MillisBehindLatest: 1500 });
+    expect(page.ChildShards?.[0]?.ParentShards).toEqual(['shardId-1']);
+    expect(page.$metadata).toMatchObject({ httpStatusCode: 200, requestId: 'req-1' });
+  });
+
+  it('reads a closed shard’s last page, which has no next iterator', async () => {
+    const { client } = answering(200, { Records: [], MillisBehindLatest: 0, ChildShards: [] });
+    const page = await client.send(new GetRecordsCommand({ ShardIterator: 'it' }));
+    expect(page.Records).toEqual([]);
+    expect(page.NextShardIterator).toBeUndefined();
+  });
+
+  it('leaves errors to the SDK, which names them as Kinesis does', async () => {
+    const { client } = answering(400, { __type: 'ExpiredIteratorException', message: 'Iterator expired' });
+    await expect(client.send(new GetRecordsCommand({ ShardIterator: 'it' }))).rejects.toMatchObject({
+      name: 'ExpiredIteratorException',
+      message: 'Iterator expired',
+    });
+  });
+
+  it('leaves every other operation to the SDK’s reader', async () => {
+    const { client, requests } = answering(200, {
+      StreamDescriptionSummary: {
+        StreamName: 's',
+        StreamStatus: 'ACTIVE',
+        OpenShardCount: 4,
+        StreamCreationTimestamp: 1_764_979_200,
+      },
+    });
+    const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: 's' }));
+    expect(summary.StreamDescriptionSummary?.OpenShardCount).toBe(4);
+    expect(summary.StreamDescriptionSummary?.StreamCreationTimestamp).toEqual(
+      new Date('2025-12-06T00:00:00Z'),
+    );
+    expect(requests[0]?.headers['x-amz-target']).toBe('Kinesis_20131202.DescribeStreamSummary');
+  });
+});
+
+describe('createKinesisClient', () => {
+  it('reads with the direct GetRecords reader, so an SDK update that drops the setting shows here', () => {
+    const { protocol } = createKinesisClient({ region: 'us-east-1' }).config;
+    expect(protocol).toBeInstanceOf(KinesisJsonProtocol);
+  });
+});
