@@ -4,6 +4,7 @@ import {
   ensureTopics,
   KafkaAccessGuard,
   kafkaConnection,
+  keyPartitioner,
   reportAccessRefusal,
   subscribeToAlerts,
 } from '@sarwatch/kafka';
@@ -37,7 +38,11 @@ export async function runNotifier(env: Readonly<Record<string, string | undefine
     const metrics = new NotifierPrometheusMetrics();
     let ready = false;
     const kafka = createKafka({ connection: guard.connection, clientId: config.KAFKA_CLIENT_ID, log });
-    const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
+    const producer = kafka.producer({
+      idempotent: true,
+      allowAutoTopicCreation: false,
+      createPartitioner: keyPartitioner,
+    });
     const notifier = new AlertNotifier(
       new HttpWebhook(config.WEBHOOK_URL, config.WEBHOOK_TIMEOUT_MS),
       new KafkaUndeliverableAlerts(producer, config.KAFKA_NOTIFIER_DLQ_TOPIC),

@@ -1,6 +1,6 @@
 import { settledWindows, type TimeWindow } from '@sarwatch/core';
 import { type ReconciledRecord, ReconciledRecordSchema } from '@sarwatch/enricher';
-import { messageJson, readTopicRange } from '@sarwatch/kafka';
+import { keyPartitioner, messageJson, readTopicRange } from '@sarwatch/kafka';
 import { MetricsUnavailableError, sleep, startMetricsServer } from '@sarwatch/runtime';
 import { EXIT_OK, EXIT_USAGE, type TrailContext } from './main.js';
 import { ReconcilerMetrics } from './metrics.js';
@@ -43,7 +43,11 @@ export async function reconcileContinuously(
     return EXIT_USAGE;
   }
   log.info({ address: server.address }, `metrics on http://${server.address}/metrics, /healthz, /readyz`);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: keyPartitioner,
+  });
   try {
     await producer.connect();
     let after = new Date(

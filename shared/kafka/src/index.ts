@@ -22,6 +22,7 @@ export { EXIT_KAFKA_ACCESS, KafkaAccessError } from './errors.js';
 export { findFencingError } from './fencing.js';
 export { createKafka } from './kafka-client.js';
 export { ensureTopics, type TopicSpec } from './kafka-topics.js';
+export { keyPartitioner } from './key-partitioner.js';
 export { messageJson } from './message-json.js';
 export { ResilientConsumer } from './resilient-consumer.js';
 export {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { findFencingError } from '@sarwatch/kafka';
+import { findFencingError, keyPartitioner } from '@sarwatch/kafka';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { EnricherError } from '../errors.js';
 import type { Checkpoint, OutboundMessage, ShardLease, ShardLeases } from '../ports.js';
@@ -34,6 +34,7 @@ export class KafkaShardLeases implements ShardLeases {
     const { application, streamName, owner, checkpointTopic } = this.options;
     const producer = this.kafka.producer({
       transactionalId: `${application}|${streamName}|${shardId}`,
+      createPartitioner: keyPartitioner,
       idempotent: true,
       maxInFlightRequests: 1,
       transactionTimeout: this.options.transactionTimeoutMs,

@@ -6,7 +6,7 @@ import {
   type OutboundMessage,
   type TrailClaimRecord,
 } from '@sarwatch/enricher';
-import { findFencingError } from '@sarwatch/kafka';
+import { findFencingError, keyPartitioner } from '@sarwatch/kafka';
 import type { Logger } from '@sarwatch/runtime';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { ReconcilerError } from '../errors.js';
@@ -40,6 +40,7 @@ export class TrailPublisher {
   ) {
     this.producer = kafka.producer({
       transactionalId: `${options.application}|${options.streamName}|trail`,
+      createPartitioner: keyPartitioner,
       idempotent: true,
       maxInFlightRequests: 1,
       transactionTimeout: options.transactionTimeoutMs,
