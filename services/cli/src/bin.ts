@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// First, before anything loads kafkajs: kafkajs then checksums record batches in native code.
-import '@sarwatch/kafka/native-crc32c';
+// First, before anything loads kafkajs: see the module for the two internals it replaces.
+import '@sarwatch/kafka/kafkajs-hot-path';
 import { main } from './main.js';
 
 // kafkajs 2.2.4 (frozen in maintenance) schedules its pending-request check with a negative delay whenever nothing is
