@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { SARWATCH_NODE_FLAGS } from '@sarwatch/runtime';
 
 /** The built `sarwatch` command, which the bench runs as a process of its own. */
 export const SARWATCH_CLI = fileURLToPath(new URL('../../../services/cli/dist/bin.js', import.meta.url));
@@ -116,7 +117,7 @@ export class EnricherUnderBench {
     skipEnrichment = false,
   ): EnricherUnderBench {
     const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-    const child = spawn(process.execPath, [...profile, SARWATCH_CLI, 'run'], {
+    const child = spawn(process.execPath, [...SARWATCH_NODE_FLAGS, ...profile, SARWATCH_CLI, 'run'], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: {
         ...sarwatchEnv(brokers, topics, PASSED_THROUGH),

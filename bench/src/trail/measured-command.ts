@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { SARWATCH_NODE_FLAGS } from '@sarwatch/runtime';
 import { ProcessUsage, SARWATCH_CLI } from '../pipeline/enricher-process.js';
 
 const SAMPLE_MS = 100;
@@ -31,7 +32,7 @@ export async function runMeasured(
   const self = new ProcessUsage('self');
   const cpuBefore = self.endedChildrenCpuSeconds();
   const started = performance.now();
-  const child = spawn(process.execPath, [SARWATCH_CLI, ...args], {
+  const child = spawn(process.execPath, [...SARWATCH_NODE_FLAGS, SARWATCH_CLI, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env,
   });

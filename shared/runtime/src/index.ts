@@ -13,6 +13,7 @@ export { createKinesisClient, endpointSettings, type KinesisClientOptions } from
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { LoggingConfigSchema } from './logging-config.js';
 export { type MetricsServerOptions, MetricsUnavailableError, startMetricsServer } from './metrics-server.js';
+export { SARWATCH_NODE_FLAGS } from './node-flags.js';
 export { sleep } from './sleep.js';
 export {
   EXIT_FORCED,

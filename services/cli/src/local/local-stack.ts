@@ -18,7 +18,7 @@ import {
 } from '@sarwatch/devstack';
 import { type BusCounts, createEventGenerator, KinesisFeeder } from '@sarwatch/feeder';
 import { type KafkaConnection, parseKafkaConnection } from '@sarwatch/kafka';
-import { createKinesisClient, type Logger, sleep } from '@sarwatch/runtime';
+import { createKinesisClient, type Logger, SARWATCH_NODE_FLAGS, sleep } from '@sarwatch/runtime';
 import { LOCAL_OTHER_SERVICE_RATIO, localSarRule } from '../infra/sar-rule.js';
 import { followTopics } from '../kafka/topic-follower.js';
 import { lockDataFolder, type PortClaim, refuseTakenPorts } from './local-guard.js';
@@ -221,7 +221,7 @@ function startEnricher(
   kinesisEndpoint: string,
   kafkaEnv: Record<string, string>,
 ): ChildProcess {
-  const child = spawn(process.execPath, [options.cliPath, 'run'], {
+  const child = spawn(process.execPath, [...SARWATCH_NODE_FLAGS, options.cliPath, 'run'], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
       ...process.env,
