@@ -57,6 +57,9 @@ describe('metrics and health endpoints', () => {
     expect(text).toContain('sarwatch_kafka_transaction_seconds_bucket');
     expect(text).toContain('sarwatch_millis_behind_latest{shard="shardId-000000000000"}');
     expect(text).toContain('sarwatch_process_resident_memory_bytes');
+    // Everything read is committed by now, so nothing is in flight.
+    expect(text).toContain('sarwatch_in_flight_bytes 0');
+    expect(text).toContain('sarwatch_in_flight_records 0');
 
     enricher.child.kill('SIGTERM');
     expect((await enricher.exited).code).toBe(0);

@@ -86,7 +86,9 @@ export interface ShardOwnership {
 
 /** What an operator watches: the pipeline reports here, an adapter turns it into Prometheus metrics. */
 export interface PipelineMetrics {
-  pageRead(shardId: string, records: number, millisBehindLatest: number): void;
+  /** A page is read and held until `pageReleased`: its records and their data's bytes are in flight. */
+  pageRead(shardId: string, page: { records: number; bytes: number; millisBehindLatest: number }): void;
+  pageReleased(page: { records: number; bytes: number }): void;
   /** Called once a page's transaction is committed: only then did its events and dead letters happen. */
   pageCommitted(shardId: string, page: CommittedPage): void;
   shardAcquired(shardId: string): void;

@@ -92,6 +92,16 @@ export class PrometheusMetrics implements PipelineMetrics, AlertRulesMetrics {
     'Shards this instance holds a lease on',
     [],
   );
+  private readonly recordsInFlight = this.gauge(
+    'sarwatch_in_flight_records',
+    'Records read from Kinesis and not yet committed to Kafka or given up (at most MAX_IN_FLIGHT_RECORDS)',
+    [],
+  );
+  private readonly bytesInFlight = this.gauge(
+    'sarwatch_in_flight_bytes',
+    'Data bytes of the records in flight: what the memory bound in docs/operations.md scales with',
+    [],
+  );
   private readonly behind = this.gauge(
     'sarwatch_millis_behind_latest',
     'MillisBehindLatest of the last page read, per shard',
@@ -144,10 +154,20 @@ export class PrometheusMetrics implements PipelineMetrics, AlertRulesMetrics {
     return { ...this.totals, shardsOwned: this.owned.size };
   }
 
-  pageRead(shardId: string, records: number, millisBehindLatest: number): void {
+  pageRead(
+    shardId: string,
+    { records, bytes, millisBehindLatest }: { records: number; bytes: number; millisBehindLatest: number },
+  ): void {
     this.recordsRead.inc({ shard: shardId }, records);
     this.totals.recordsRead += records;
     this.behind.set({ shard: shardId }, millisBehindLatest);
+    this.recordsInFlight.inc(records);
+    this.bytesInFlight.inc(bytes);
+  }
+
+  pageReleased({ records, bytes }: { records: number; bytes: number }): void {
+    this.recordsInFlight.dec(records);
+    this.bytesInFlight.dec(bytes);
   }
 
   pageCommitted(shardId: string, page: CommittedPage): void {

@@ -150,12 +150,14 @@ export class ShardReader {
     if (!lease) throw new Error('no lease');
     const granted = await budget.take(options.maxRecordsPerCall, stop);
     if (granted === 0) return { iterator, records: 0, millisBehindLatest: 0 };
+    let held: { records: number; bytes: number } | undefined;
     try {
       const page = await this.guard('read a page', stop, (signal) =>
         source.readPage(iterator, granted, signal),
       );
       this.throttle.recordCall(page.bytes);
-      this.deps.metrics.pageRead(this.shardId, page.records.length, page.millisBehindLatest);
+      held = { records: page.records.length, bytes: page.bytes };
+      this.deps.metrics.pageRead(this.shardId, { ...held, millisBehindLatest: page.millisBehindLatest });
       const last = page.records.at(-1)?.sequenceNumber ?? this.lastSequence;
       if (page.records.length > 0) {
         const batch = processor.process(this.shardId, page.records, this.handled);
@@ -199,6 +201,7 @@ export class ShardReader {
         millisBehindLatest: page.millisBehindLatest,
       };
     } finally {
+      if (held) this.deps.metrics.pageReleased(held);
       budget.give(granted);
     }
   }
