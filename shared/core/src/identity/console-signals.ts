@@ -13,8 +13,16 @@ export const CONSOLE_HOST_AGENT =
  */
 export const SERVICE_CONSOLE_AGENT = /^\[?[^,\]]*console[^,\]]*,\s*aws-internal\//i;
 
+/**
+ * What every service console's agent holds. Looked for first because SERVICE_CONSOLE_AGENT, anchored but free in
+ * between, backtracks across the whole of a long SDK agent that has no comma (5% of the core path's time).
+ */
+const INTERNAL_SDK = /aws-internal\//i;
+
 export const isConsoleUserAgent = (userAgent: string | undefined): boolean =>
-  userAgent !== undefined && (CONSOLE_HOST_AGENT.test(userAgent) || SERVICE_CONSOLE_AGENT.test(userAgent));
+  userAgent !== undefined &&
+  (CONSOLE_HOST_AGENT.test(userAgent) ||
+    (INTERNAL_SDK.test(userAgent) && SERVICE_CONSOLE_AGENT.test(userAgent)));
 
 /**
  * Whether the call was made with console session credentials, from what CloudTrail documents: the record's
