@@ -36,7 +36,11 @@ describe('createKafka logging', () => {
     kafkaLog.error('Response Heartbeat(key: 12, version: 3)', {
       error: 'The group is rebalancing, so a rejoin is needed',
     });
-    expect(lines.map((line) => line.level)).toEqual([DEBUG, DEBUG, DEBUG]);
+    kafkaLog.error(
+      'Failed to send messages: The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing',
+      { retryCount: 0, retryTime: 250 },
+    );
+    expect(lines.map((line) => line.level)).toEqual([DEBUG, DEBUG, DEBUG, DEBUG]);
   });
 
   it('logs a consumer crash on such an answer, and the restart after it, at debug; a real crash stays an error', () => {
@@ -56,6 +60,7 @@ describe('createKafka logging', () => {
     const { lines, kafkaLog } = kafkaWithLog();
     kafkaLog.error('Response Produce(key: 0, version: 7)', { error: 'The request timed out' });
     kafkaLog.error('Failed to connect to seed broker: Connection error: connect ECONNREFUSED 127.0.0.1:1');
-    expect(lines.map((line) => line.level)).toEqual([ERROR, ERROR]);
+    kafkaLog.error('Failed to send messages: The request timed out', { retryCount: 1, retryTime: 500 });
+    expect(lines.map((line) => line.level)).toEqual([ERROR, ERROR, ERROR]);
   });
 });

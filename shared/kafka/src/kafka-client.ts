@@ -38,8 +38,13 @@ const EXPECTED_WHILE_STARTING = new Set([
   'The group is rebalancing, so a rejoin is needed',
 ]);
 
-/** A consumer that crashes on one of those answers says so in its message, then that it restarts. */
+/**
+ * A consumer that crashes on one of those answers says so in its message, then that it restarts; a producer retrying
+ * a send says so in its message too. A transaction that begins while the broker still writes the last one's markers
+ * is answered with CONCURRENT_TRANSACTIONS, which a fast pipeline meets now and then.
+ */
 const CRASH = /^Crash: \w+: (.*)$/;
+const SEND_RETRY = 'Failed to send messages: ';
 const RESTARTING = 'Restarting the consumer in';
 
 /**
@@ -51,6 +56,11 @@ function createLeveller(): (level: number, entry: LogEntry['log']) => 'error' | 
   return (level, entry) => {
     if (NOT_APPLICABLE.some((known) => entry.message.startsWith(known))) return 'debug';
     if (typeof entry.error === 'string' && EXPECTED_WHILE_STARTING.has(entry.error)) return 'debug';
+    if (
+      entry.message.startsWith(SEND_RETRY) &&
+      EXPECTED_WHILE_STARTING.has(entry.message.slice(SEND_RETRY.length))
+    )
+      return 'debug';
     const crash = CRASH.exec(entry.message);
     if (crash) {
       const expected = EXPECTED_WHILE_STARTING.has(crash[1] ?? '');
