@@ -99,7 +99,7 @@ export class PrometheusMetrics implements PipelineMetrics, AlertRulesMetrics {
   );
   private readonly bytesInFlight = this.gauge(
     'sarwatch_in_flight_bytes',
-    'Data bytes of the records in flight: what the memory bound in docs/operations.md scales with',
+    'Data bytes of the records in flight: what memory grows with in a backlog (README, How the enricher behaves)',
     [],
   );
   private readonly behind = this.gauge(
