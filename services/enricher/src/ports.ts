@@ -87,8 +87,8 @@ export interface ShardOwnership {
 /** What an operator watches: the pipeline reports here, an adapter turns it into Prometheus metrics. */
 export interface PipelineMetrics {
   /** A page is read and held until `pageReleased`: its records and their data's bytes are in flight. */
-  pageRead(shardId: string, page: { records: number; bytes: number; millisBehindLatest: number }): void;
-  pageReleased(page: { records: number; bytes: number }): void;
+  pageRead(shardId: string, page: PageInFlight & { millisBehindLatest: number }): void;
+  pageReleased(page: PageInFlight): void;
   /** Called once a page's transaction is committed: only then did its events and dead letters happen. */
   pageCommitted(shardId: string, page: CommittedPage): void;
   shardAcquired(shardId: string): void;
@@ -96,6 +96,12 @@ export interface PipelineMetrics {
   stalled(shardId: string): void;
   fenced(shardId: string): void;
   reacquired(shardId: string): void;
+}
+
+/** A page between GetRecords and the end of its transaction: its records and their data's bytes. */
+export interface PageInFlight {
+  records: number;
+  bytes: number;
 }
 
 export interface CommittedPage {

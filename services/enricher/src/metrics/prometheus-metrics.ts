@@ -1,7 +1,7 @@
 import { type AlertRule, DEAD_LETTER_REASONS, isKnownSarEventName } from '@sarwatch/core';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AlertRulesMetrics } from '../alerts/live-alert-rules.js';
-import type { CommittedPage, PipelineMetrics } from '../ports.js';
+import type { CommittedPage, PageInFlight, PipelineMetrics } from '../ports.js';
 
 /** Plain totals for the periodic progress log line and for tests; Prometheus has the full breakdown. */
 export interface MetricsSnapshot {
@@ -156,7 +156,7 @@ export class PrometheusMetrics implements PipelineMetrics, AlertRulesMetrics {
 
   pageRead(
     shardId: string,
-    { records, bytes, millisBehindLatest }: { records: number; bytes: number; millisBehindLatest: number },
+    { records, bytes, millisBehindLatest }: PageInFlight & { millisBehindLatest: number },
   ): void {
     this.recordsRead.inc({ shard: shardId }, records);
     this.totals.recordsRead += records;
@@ -165,7 +165,7 @@ export class PrometheusMetrics implements PipelineMetrics, AlertRulesMetrics {
     this.bytesInFlight.inc(bytes);
   }
 
-  pageReleased({ records, bytes }: { records: number; bytes: number }): void {
+  pageReleased({ records, bytes }: PageInFlight): void {
     this.recordsInFlight.dec(records);
     this.bytesInFlight.dec(bytes);
   }

@@ -2,7 +2,14 @@ import { RecentIds } from '@sarwatch/core';
 import type { Logger } from '@sarwatch/runtime';
 import { Backoff, sleep } from '@sarwatch/runtime';
 import { EnricherError, isEnricherError } from '../errors.js';
-import type { PipelineMetrics, RecordSource, ShardLease, ShardLeases, StartPosition } from '../ports.js';
+import type {
+  PageInFlight,
+  PipelineMetrics,
+  RecordSource,
+  ShardLease,
+  ShardLeases,
+  StartPosition,
+} from '../ports.js';
 import type { InFlightBudget } from './in-flight-budget.js';
 import type { RecordProcessor, SeenEvents } from './record-processor.js';
 import { ShardThrottle } from './shard-throttle.js';
@@ -150,7 +157,7 @@ export class ShardReader {
     if (!lease) throw new Error('no lease');
     const granted = await budget.take(options.maxRecordsPerCall, stop);
     if (granted === 0) return { iterator, records: 0, millisBehindLatest: 0 };
-    let held: { records: number; bytes: number } | undefined;
+    let held: PageInFlight | undefined;
     try {
       const page = await this.guard('read a page', stop, (signal) =>
         source.readPage(iterator, granted, signal),
