@@ -8,7 +8,24 @@ const kafkajsOwnCrc = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C.js
   buffer: Buffer,
 ) => number;
 const kafkajsCrc = require('kafkajs/src/protocol/recordBatch/crc32C/index.js') as (buffer: Buffer) => number;
-const Encoder = require('kafkajs/src/protocol/encoder.js') as { name: string };
+interface AnyEncoder {
+  readonly buffer: Buffer;
+  size(): number;
+  writeInt8(value: number): AnyEncoder;
+  writeInt32(value: number): AnyEncoder;
+  writeString(value: string): AnyEncoder;
+  writeBytes(value: Buffer | string | null): AnyEncoder;
+  writeBuffer(value: Buffer): AnyEncoder;
+  writeVarInt(value: number): AnyEncoder;
+  writeUVarInt(value: number): AnyEncoder;
+  writeVarIntBytes(value: Buffer | string | null): AnyEncoder;
+  writeEncoder(value: AnyEncoder): AnyEncoder;
+  writeArray(values: AnyEncoder[], type?: 'object'): AnyEncoder;
+  writeVarIntArray(values: AnyEncoder[], type: 'object'): AnyEncoder;
+}
+type EncoderClass = (new () => AnyEncoder) & { name: string };
+const Encoder = require('kafkajs/src/protocol/encoder.js') as EncoderClass;
+const KafkajsOwnEncoder = Object.getPrototypeOf(Encoder) as EncoderClass;
 const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => unknown;
 const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as {
   RecordBatch: (batch: { records: unknown[]; transactional?: boolean }) => Promise<{ buffer: Buffer }>;
@@ -25,11 +42,114 @@ const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as
   headers: Record<string, string>;
 }) => unknown;
 
+/** One write of a generated encoding program; a program builds one encoder, and may nest others. */
+type Write =
+  | { op: 'int8' | 'int32' | 'varInt' | 'uVarInt'; value: number }
+  | { op: 'string'; value: string }
+  | { op: 'bytes' | 'varIntBytes'; value: Uint8Array | string | null }
+  | { op: 'encoder' | 'bytesOf' | 'bufferOf'; program: Write[] }
+  | { op: 'array' | 'varIntArray'; programs: Write[][] }
+  | { op: 'read' };
+
+function run(Class: EncoderClass, program: Write[]): AnyEncoder {
+  const encoder = new Class();
+  for (const write of program) {
+    switch (write.op) {
+      case 'int8':
+        encoder.writeInt8(write.value % 128);
+        break;
+      case 'int32':
+        encoder.writeInt32(write.value);
+        break;
+      case 'varInt':
+        encoder.writeVarInt(write.value);
+        break;
+      case 'uVarInt':
+        encoder.writeUVarInt(write.value);
+        break;
+      case 'string':
+        encoder.writeString(write.value);
+        break;
+      case 'bytes':
+      case 'varIntBytes': {
+        const value = write.value instanceof Uint8Array ? Buffer.from(write.value) : write.value;
+        if (write.op === 'bytes') encoder.writeBytes(value);
+        else encoder.writeVarIntBytes(value);
+        break;
+      }
+      case 'encoder':
+        encoder.writeEncoder(run(Class, write.program));
+        break;
+      case 'bytesOf':
+        encoder.writeBytes(run(Class, write.program).buffer);
+        break;
+      case 'bufferOf':
+        encoder.writeBuffer(run(Class, write.program).buffer);
+        break;
+      case 'array':
+        encoder.writeArray(
+          write.programs.map((program) => run(Class, program)),
+          'object',
+        );
+        break;
+      case 'varIntArray':
+        encoder.writeVarIntArray(
+          write.programs.map((program) => run(Class, program)),
+          'object',
+        );
+        break;
+      case 'read':
+        expect(encoder.buffer.length).toBe(encoder.size());
+        break;
+    }
+  }
+  return encoder;
+}
+
+const programs = fc.letrec<{ program: Write[]; write: Write }>((tie) => ({
+  program: fc.array(tie('write'), { maxLength: 8 }),
+  write: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.record({ op: fc.constantFrom('int8', 'int32', 'varInt', 'uVarInt'), value: fc.integer() }),
+    fc.record({ op: fc.constant('string'), value: fc.string({ maxLength: 200 }) }),
+    fc.record({
+      op: fc.constantFrom('bytes', 'varIntBytes'),
+      // Past 16 KiB, parts are referenced rather than copied: the sizes straddle it.
+      value: fc.oneof(
+        fc.uint8Array({ maxLength: 300 }),
+        fc
+          .tuple(fc.integer({ min: 8_000, max: 40_000 }), fc.integer({ min: 1, max: 255 }))
+          .map(([length, seed]) => Uint8Array.from({ length }, (_, index) => (index * seed) % 251)),
+        fc.string({ maxLength: 300 }),
+        fc.constant(null),
+      ),
+    }),
+    fc.record({ op: fc.constantFrom('encoder', 'bytesOf', 'bufferOf'), program: tie('program') }),
+    fc.record({
+      op: fc.constantFrom('array', 'varIntArray'),
+      programs: fc.array(tie('program'), { maxLength: 4 }),
+    }),
+    fc.constant({ op: 'read' }),
+  ),
+})).program as fc.Arbitrary<Write[]>;
+
 describe("kafkajs' hot path", () => {
   it('is installed before kafkajs loads', async () => {
     await import('kafkajs');
     expect(kafkajsHotPathInstalled()).toBe(true);
     expect(Encoder.name).toBe('PooledEncoder');
+  });
+
+  it("writes the very bytes kafkajs' own encoder writes, whatever is nested in what", () => {
+    fc.assert(
+      fc.property(programs, (program) => {
+        const ours = run(Encoder, program);
+        const kafkajs = run(KafkajsOwnEncoder, program);
+        expect(ours.size()).toBe(kafkajs.size());
+        expect(ours.buffer.equals(kafkajs.buffer)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("checksums any bytes as kafkajs' own CRC-32C does", () => {
