@@ -88,7 +88,6 @@ describe('enrich', () => {
       const text = serializeEvent(event, decoded.record, decoded.recordJson);
       expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(event)));
       expect(JSON.parse(text).detail).toEqual(record);
-      expect(Object.keys(JSON.parse(text))).toEqual(Object.keys(EnrichedEventSchema.shape));
     });
 
     it('serializes the truncated copy when a text field was cut', () => {
