@@ -66,6 +66,15 @@ describe('RecordProcessor', () => {
     expect(tooBig?.headers['sarwatch-reason']).toBe('unpublishable');
   });
 
+  it('holds an event to its limit in UTF-8 bytes, not in characters', () => {
+    // About 2,100 characters of text, over 4,000 bytes in UTF-8: under the limit counted one way, over it the other.
+    const batch = processor.process('shardId-000000000001', [
+      record(JSON.stringify({ ...detail, requestParameters: { description: 'é'.repeat(1_500) } }), '1'),
+    ]);
+    expect(Object.fromEntries(batch.deadLettered)).toEqual({ unpublishable: 1 });
+    expect(batch.messages[0]?.headers['sarwatch-reason']).toBe('unpublishable');
+  });
+
   it('indexes every event it publishes or dead-letters with an eventID, in the same batch, stamped with eventTime', () => {
     const batch = processor.process('shardId-000000000001', [
       record(JSON.stringify(detail), '1'),

@@ -171,10 +171,14 @@ export class RecordProcessor {
         record: decoded.record,
       };
     }
-    if (value.length > this.options.maxEventBytes) {
+    // In UTF-8 bytes, as Kafka counts: a string's length counts UTF-16 units, up to three times fewer. Measuring also
+    // flattens the string the serializer built by concatenation, here while its pieces are in cache: left to
+    // kafkajs, that happened out of cache and twice the heap waited with the page (5% of a drain's profile).
+    const bytes = Buffer.byteLength(value);
+    if (bytes > this.options.maxEventBytes) {
       return {
         reason: 'unpublishable',
-        detail: `enriched event is ${value.length} bytes, the limit is ${this.options.maxEventBytes}`,
+        detail: `enriched event is ${bytes} bytes, the limit is ${this.options.maxEventBytes}`,
         record: decoded.record,
       };
     }
