@@ -51,21 +51,25 @@ type Write =
   | { op: 'array' | 'varIntArray'; programs: Write[][] }
   | { op: 'read' };
 
+const writeNumber: Record<
+  'int8' | 'int32' | 'varInt' | 'uVarInt',
+  (encoder: AnyEncoder, value: number) => void
+> = {
+  int8: (encoder, value) => encoder.writeInt8(value % 128),
+  int32: (encoder, value) => encoder.writeInt32(value),
+  varInt: (encoder, value) => encoder.writeVarInt(value),
+  uVarInt: (encoder, value) => encoder.writeUVarInt(value),
+};
+
 function run(Class: EncoderClass, program: Write[]): AnyEncoder {
   const encoder = new Class();
   for (const write of program) {
     switch (write.op) {
       case 'int8':
-        encoder.writeInt8(write.value % 128);
-        break;
       case 'int32':
-        encoder.writeInt32(write.value);
-        break;
       case 'varInt':
-        encoder.writeVarInt(write.value);
-        break;
       case 'uVarInt':
-        encoder.writeUVarInt(write.value);
+        writeNumber[write.op](encoder, write.value);
         break;
       case 'string':
         encoder.writeString(write.value);
