@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RecentIds } from './recent-ids.js';
 
@@ -43,5 +44,77 @@ describe('RecentIds', () => {
     expect(() => new RecentIds({ windowMs: 0, maxIds: 1 })).toThrow(RangeError);
     expect(() => new RecentIds({ windowMs: 1, maxIds: 0 })).toThrow(RangeError);
     expect(() => new RecentIds({ windowMs: 1, maxIds: 1.5 })).toThrow(RangeError);
+  });
+});
+
+/** What RecentIds promises, written plainly: a list in the order ids were remembered. */
+class RecentIdsModel {
+  readonly #entries: { id: string; atMs: number }[] = [];
+  #latestMs = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly options: { windowMs: number; maxIds: number }) {}
+
+  get size(): number {
+    return this.#entries.length;
+  }
+
+  has(id: string): boolean {
+    const entry = this.#entries.find((candidate) => candidate.id === id);
+    return entry !== undefined && entry.atMs > this.#latestMs - this.options.windowMs;
+  }
+
+  remember(id: string, atMs: number): void {
+    const previous = this.#entries.findIndex((candidate) => candidate.id === id);
+    if (previous >= 0) this.#entries.splice(previous, 1);
+    this.#entries.push({ id, atMs });
+    while (this.#entries.length > this.options.maxIds) this.#entries.shift();
+    this.#latestMs = Math.max(this.#latestMs, atMs);
+    while ((this.#entries[0]?.atMs ?? Number.POSITIVE_INFINITY) <= this.#latestMs - this.options.windowMs) {
+      this.#entries.shift();
+    }
+  }
+}
+
+describe('RecentIds against a plain list', () => {
+  // Few distinct ids, so that they come back; UUIDs as CloudTrail writes them, their uppercase twins (a different id),
+  // and ids of other shapes, kept as strings.
+  const uuid = fc.tuple(fc.integer({ min: 0, max: 40 }), fc.boolean()).map(([n, upper]) => {
+    const text = `${n.toString(16).padStart(8, '0')}-0000-4000-8000-${(n * 7919).toString(16).padStart(12, 'a')}`;
+    return upper ? text.toUpperCase() : text;
+  });
+  const id = fc.oneof(uuid, fc.constantFrom('a', 'b', 'not-a-uuid', '', '0'.repeat(36)));
+  const step = fc.oneof(
+    fc.record({ remember: id, atMs: fc.integer({ min: 0, max: 5_000 }) }),
+    fc.record({ has: id }),
+  );
+
+  it('answers every call as the list does, across growth, compaction and eviction', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3_000 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.array(step, { minLength: 100, maxLength: 400, size: 'max' }),
+        (windowMs, maxIds, steps) => {
+          const ids = new RecentIds({ windowMs, maxIds });
+          const model = new RecentIdsModel({ windowMs, maxIds });
+          for (const call of steps) {
+            if ('remember' in call) {
+              ids.remember(call.remember, call.atMs);
+              model.remember(call.remember, call.atMs);
+            } else expect(ids.has(call.has)).toBe(model.has(call.has));
+            expect(ids.size).toBe(model.size);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('holds many more ids than its first ring, and forgets them in order', () => {
+    const ids = new RecentIds({ windowMs: 1_000_000, maxIds: 5_000 });
+    const idOf = (n: number) => `${n.toString(16).padStart(8, '0')}-1111-4222-8333-444455556666`;
+    for (let n = 0; n < 12_000; n++) ids.remember(idOf(n), n);
+    expect(ids.size).toBe(5_000);
+    expect([ids.has(idOf(6_999)), ids.has(idOf(7_000)), ids.has(idOf(11_999))]).toEqual([false, true, true]);
   });
 });
