@@ -40,6 +40,15 @@ describe('RecentIds', () => {
     expect(ids.has('new')).toBe(true);
   });
 
+  it('takes an id remembered at no valid time as long past, and goes on', () => {
+    const ids = new RecentIds({ windowMs: 100, maxIds: 2 });
+    ids.remember('00000000-0000-4000-8000-000000000001', Number.NaN);
+    expect(ids.has('00000000-0000-4000-8000-000000000001')).toBe(false);
+    for (let n = 2; n < 6; n++) ids.remember(`00000000-0000-4000-8000-00000000000${n}`, n);
+    expect(ids.size).toBe(2);
+    expect(ids.has('00000000-0000-4000-8000-000000000005')).toBe(true);
+  });
+
   it('refuses a window or a bound that cannot work', () => {
     expect(() => new RecentIds({ windowMs: 0, maxIds: 1 })).toThrow(RangeError);
     expect(() => new RecentIds({ windowMs: 1, maxIds: 0 })).toThrow(RangeError);

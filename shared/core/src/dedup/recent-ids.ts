@@ -18,8 +18,8 @@ const EMPTY = 0;
  * A drain or an overload remembers hundreds of thousands of ids, the largest part of the enricher's heap when they
  * were strings in a Map (about 130 bytes each, all marked by every collection). CloudTrail's eventIDs are UUIDs, so
  * they are kept as four 32-bit words in typed arrays instead: a ring in the order they were remembered, and an
- * open-addressing table over it, 32 bytes a slot (40-60 bytes an id) and nothing for the collector to walk. Any other id is kept
- * as a string beside them, in the same order.
+ * open-addressing table over it, 32 bytes a slot (40-60 bytes an id) and nothing for the collector to walk. Any
+ * other id is kept as a string beside them, in the same order.
  */
 export class RecentIds {
   /** Slot s holds the id remembered s-th modulo the ring's size: words 4s..4s+3, or a string in `#strings`. */
@@ -65,7 +65,8 @@ export class RecentIds {
     if (this.#next - this.#oldest === this.#times.length) this.#rebuild();
     const slot = this.#next % this.#times.length;
     this.#next += 1;
-    this.#times[slot] = atMs;
+    // NaN marks a slot as gone: a time that is no number (an invalid arrival date) counts as long past instead.
+    this.#times[slot] = Number.isNaN(atMs) ? Number.NEGATIVE_INFINITY : atMs;
     this.#live += 1;
     if (uuidWords(id, this.#words, slot * 4)) this.#insert(slot);
     else {
