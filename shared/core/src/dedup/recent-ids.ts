@@ -18,7 +18,7 @@ const EMPTY = 0;
  * A drain or an overload remembers hundreds of thousands of ids, the largest part of the enricher's heap when they
  * were strings in a Map (about 130 bytes each, all marked by every collection). CloudTrail's eventIDs are UUIDs, so
  * they are kept as four 32-bit words in typed arrays instead: a ring in the order they were remembered, and an
- * open-addressing table over it, 32 bytes a slot (40-60 bytes an id) and nothing for the collector to walk. Any
+ * open-addressing table over it, 32 bytes a slot (43-85 bytes an id) and nothing for the collector to walk. Any
  * other id is kept as a string beside them, in the same order.
  */
 export class RecentIds {
@@ -163,7 +163,8 @@ export class RecentIds {
   /**
    * The ring is full: copies what is still remembered, in order, to the front of a ring of the same size when at
    * most three quarters of it is, else of twice the size, and indexes it again. A quarter or more is then free, so
-   * each id is copied a few times at most over its life, and the ring stays under 4/3 of maxIds once grown.
+   * each id is copied a few times at most over its life, and the ring never outgrows the smallest power of two
+   * at least 4/3 of maxIds.
    */
   #rebuild(): void {
     const oldSlots = this.#times.length;
