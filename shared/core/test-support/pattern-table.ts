@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { compilePattern } from '../src/pattern/compile.js';
+import { compilePattern, PatternGroup } from '../src/pattern/compile.js';
 
 /** The sample event of the Event Ruler README ("Ruler by Example"), which the EventBridge pages use too. */
 export const ec2Event = {
@@ -26,7 +26,22 @@ export const withDetail = (detail: Record<string, unknown>) => ({ ...ec2Event, d
 
 export type Row = [name: string, pattern: unknown, event: unknown, expected: boolean];
 
-export const table = (rows: Row[]) =>
+export const table = (rows: Row[]) => {
   it.each(rows)('%s', (_name, pattern, event, expected) => {
     expect(compilePattern(pattern).matches(event)).toBe(expected);
   });
+  it("gives each pattern's own answer when the table's patterns are compiled as one group", () => {
+    const patterns = rows.map(([, pattern]) => pattern);
+    const group = new PatternGroup(patterns);
+    const alone = patterns.map((pattern) => compilePattern(pattern));
+    for (const [name, , event] of rows) {
+      const verdict = group.verdicts(event);
+      // Last to first: a shared field is then first read for another pattern than the first that names it.
+      for (let index = patterns.length - 1; index >= 0; index--) {
+        expect(verdict(index), `pattern of "${rows[index]?.[0]}" on the event of "${name}"`).toBe(
+          alone[index]?.matches(event),
+        );
+      }
+    }
+  });
+};

@@ -2,7 +2,7 @@ import { BoundedMap } from '../bounded-map.js';
 import type { AlertEvent } from '../contract/alert.js';
 import type { EnrichedEvent, Visibility } from '../contract/enriched-event.js';
 import { valueAt } from '../field-path.js';
-import { type CompiledPattern, compilePattern } from '../pattern/index.js';
+import { PatternGroup } from '../pattern/index.js';
 import type { AlertRule } from './alert-rules.js';
 
 /** A rule that fired: what goes on the alerts topic once summarised. */
@@ -44,11 +44,6 @@ export interface AlertContext {
 /** Facts an evaluation is told rather than works out. */
 export type ToldContext = Pick<AlertContext, 'reconciliation'>;
 
-interface CompiledRule {
-  rule: AlertRule;
-  pattern: CompiledPattern;
-}
-
 /** Bounds the state kept for thresholds and suppression, whatever the keys' cardinality. */
 const MAX_KEYS_PER_RULE = 100_000;
 const MAX_APPLICATIONS = 100_000;
@@ -65,16 +60,17 @@ const NOTHING: AlertOutcome = { fired: [], suppressed: 0 };
  * suppressed by themselves.
  */
 export class AlertEngine {
-  private readonly rules: CompiledRule[];
+  private readonly rules: AlertRule[];
+  /** The rules' patterns, by the rules' order: the fields they share are read once per event. */
+  private readonly patterns: PatternGroup;
   private readonly windows = new Map<string, BoundedMap<string, { atMs: number; eventId: string }[]>>();
   private readonly lastFired = new Map<string, BoundedMap<string, number>>();
   private readonly visibility = new BoundedMap<string, Visibility>(MAX_APPLICATIONS);
   private readonly outcomes = new BoundedMap<string, AlertOutcome>(MAX_REMEMBERED_OUTCOMES);
 
   constructor(rules: readonly AlertRule[]) {
-    this.rules = rules
-      .filter((rule) => rule.enabled)
-      .map((rule) => ({ rule, pattern: compilePattern(rule.match) }));
+    this.rules = rules.filter((rule) => rule.enabled);
+    this.patterns = new PatternGroup(this.rules.map((rule) => rule.match));
   }
 
   get ruleCount(): number {
@@ -88,8 +84,9 @@ export class AlertEngine {
     const subject = { ...event, context };
     const outcome: AlertOutcome = { fired: [], suppressed: 0 };
     let summary: AlertEvent | undefined;
-    for (const { rule, pattern } of this.rules) {
-      if (!pattern.matches(subject)) continue;
+    const matches = this.patterns.verdicts(subject);
+    for (const [index, rule] of this.rules.entries()) {
+      if (!matches(index)) continue;
       const eventIds = this.thresholdMet(rule, event, atMs);
       if (eventIds === null) continue;
       const dedupKey = `${rule.id}|${rule.dedupBy.map((path) => fieldText(event, path)).join('|')}`;

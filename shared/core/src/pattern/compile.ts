@@ -53,36 +53,92 @@ export function validatePattern(pattern: unknown): PatternValidation {
   return analysis.ok ? { ok: true } : { ok: false, errors: analysis.errors };
 }
 
-class Compiled implements CompiledPattern {
-  readonly #paths: ReadonlyArray<readonly KeyStep[][]>;
-  readonly #branches: ReadonlyArray<readonly Field[]>;
+/**
+ * The event fields a set of patterns reads, each as the keys to try at its segments. Patterns compiled together
+ * share one set, so a field several of them use (`eventSource`, `errorCode`, ...) is looked up once per event.
+ */
+class FieldPaths {
+  readonly #steps: (readonly KeyStep[][])[] = [];
+  readonly #index = new Map<string, number>();
 
-  constructor(alternatives: readonly Alternative[]) {
-    // Field names shared by several alternatives are looked up once per event.
-    const names = [...new Set(alternatives.flatMap((fields) => fields.map(({ field }) => field)))];
-    const usedSteps = new Set(names.flatMap((name) => javaSplit(name, '.')));
-    this.#paths = names.map((name) => keyStepsFor(name, usedSteps));
-    const index = new Map(names.map((name, i) => [name, i]));
-    // Fields stay in Ruler's order (sorted by name): it decides what an `exists: false` inside an array is checked
-    // against (see README.md).
-    this.#branches = alternatives.map((fields) =>
-      fields.map(({ field, leaf }) => ({ path: index.get(field) ?? 0, leaf })),
-    );
+  /** The field's number in this set; equal key steps are one field. */
+  add(steps: readonly KeyStep[][]): number {
+    const key = JSON.stringify(steps);
+    let path = this.#index.get(key);
+    if (path === undefined) {
+      path = this.#steps.length;
+      this.#steps.push(steps);
+      this.#index.set(key, path);
+    }
+    return path;
   }
 
-  matches(event: unknown): boolean {
-    if (typeof event !== 'object' || event === null || Array.isArray(event)) return false;
-    const root = event as Record<string, unknown>;
-    const found: Array<Occurrence[] | undefined> = new Array(this.#paths.length);
-    const valuesOf = (path: number): Occurrence[] => {
+  /** The values of each field in one event, each walked when first asked for. */
+  valuesIn(root: Record<string, unknown>): (path: number) => Occurrence[] {
+    const found: Array<Occurrence[] | undefined> = new Array(this.#steps.length);
+    return (path) => {
       let values = found[path];
       if (values === undefined) {
-        values = occurrences(root, this.#paths[path] ?? []);
+        values = occurrences(root, this.#steps[path] ?? []);
         found[path] = values;
       }
       return values;
     };
+  }
+}
+
+class Compiled implements CompiledPattern {
+  readonly #branches: ReadonlyArray<readonly Field[]>;
+
+  constructor(
+    alternatives: readonly Alternative[],
+    private readonly fields: FieldPaths,
+  ) {
+    const names = [...new Set(alternatives.flatMap((alternative) => alternative.map(({ field }) => field)))];
+    // Which event keys a field's segments may match depends on every step this pattern uses (see keyStepsFor).
+    const usedSteps = new Set(names.flatMap((name) => javaSplit(name, '.')));
+    const paths = new Map(names.map((name) => [name, fields.add(keyStepsFor(name, usedSteps))]));
+    // Fields stay in Ruler's order (sorted by name): it decides what an `exists: false` inside an array is checked
+    // against (see README.md).
+    this.#branches = alternatives.map((alternative) =>
+      alternative.map(({ field, leaf }) => ({ path: paths.get(field) ?? 0, leaf })),
+    );
+  }
+
+  matches(event: unknown): boolean {
+    const root = asObject(event);
+    return root !== null && this.matchesValues(this.fields.valuesIn(root));
+  }
+
+  matchesValues(valuesOf: (path: number) => Occurrence[]): boolean {
     return this.#branches.some((fields) => matchFields(fields, 0, [], valuesOf));
+  }
+}
+
+const asObject = (event: unknown): Record<string, unknown> | null =>
+  typeof event !== 'object' || event === null || Array.isArray(event)
+    ? null
+    : (event as Record<string, unknown>);
+
+/**
+ * Patterns compiled together, to be matched against the same events: the fields they share are read once per
+ * event, where compiling each alone would walk the event again for every pattern that names them.
+ */
+export class PatternGroup {
+  readonly #patterns: Compiled[];
+  readonly #fields = new FieldPaths();
+
+  /** Throws PatternError for the first pattern EventBridge would refuse. */
+  constructor(patterns: readonly unknown[]) {
+    this.#patterns = patterns.map((pattern) => compileAnalysed(pattern, this.#fields));
+  }
+
+  /** Whether each pattern, by its index, matches the event: each answer worked out when first asked for. */
+  verdicts(event: unknown): (pattern: number) => boolean {
+    const root = asObject(event);
+    if (root === null) return () => false;
+    const valuesOf = this.#fields.valuesIn(root);
+    return (pattern) => this.#patterns[pattern]?.matchesValues(valuesOf) ?? false;
   }
 }
 
@@ -113,7 +169,11 @@ function matchFields(
 
 /** Compiles a pattern (a JSON string or a parsed value); throws PatternError when EventBridge would refuse it. */
 export function compilePattern(pattern: unknown): CompiledPattern {
+  return compileAnalysed(pattern, new FieldPaths());
+}
+
+function compileAnalysed(pattern: unknown, fields: FieldPaths): Compiled {
   const analysis = analyse(pattern);
   if (!analysis.ok) throw new PatternError(analysis.errors);
-  return new Compiled(compileAlternatives(analysis.branches, analysis.options));
+  return new Compiled(compileAlternatives(analysis.branches, analysis.options), fields);
 }

@@ -17,32 +17,20 @@ const NONE: Membership = [];
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function scalarOf(value: unknown): { value: Scalar } | null {
-  switch (typeof value) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-      return { value };
-    default:
-      return value === null ? { value: null } : null;
-  }
-}
+const isScalar = (value: unknown): value is Scalar =>
+  value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 
 /** Leaf values at the end of the path: scalars, and the scalars inside arrays (nested arrays included). */
 function collectLeaves(node: unknown, membership: Membership, out: Occurrence[]): void {
-  const scalar = scalarOf(node);
-  if (scalar !== null) {
-    out.push({ value: scalar.value, membership });
+  if (isScalar(node)) {
+    out.push({ value: node, membership });
     return;
   }
   if (!Array.isArray(node)) return; // an object here is not a leaf: `exists` only sees leaves
   for (let index = 0; index < node.length; index++) {
     const element: unknown = node[index];
     if (Array.isArray(element)) collectLeaves(element, [...membership, { array: node, index }], out);
-    else {
-      const inner = scalarOf(element);
-      if (inner !== null) out.push({ value: inner.value, membership });
-    }
+    else if (isScalar(element)) out.push({ value: element, membership });
   }
 }
 

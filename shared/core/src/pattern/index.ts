@@ -1,2 +1,8 @@
-export { type CompiledPattern, compilePattern, type PatternValidation, validatePattern } from './compile.js';
+export {
+  type CompiledPattern,
+  compilePattern,
+  PatternGroup,
+  type PatternValidation,
+  validatePattern,
+} from './compile.js';
 export { PatternError } from './errors.js';
