@@ -1,5 +1,6 @@
 export * from './alerts/alert-engine.js';
 export * from './alerts/alert-rules.js';
+export { BoundedMap } from './bounded-map.js';
 export * from './cloudtrail/record.js';
 export * from './cloudtrail/user-identity.js';
 export * from './contract/alert.js';
