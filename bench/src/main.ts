@@ -6,10 +6,12 @@ import { parseArgs } from 'node:util';
 import { benchCorePath, type CorePathResult } from './core-path.js';
 import { BenchStack } from './pipeline/bench-stack.js';
 import {
+  brokerOutage,
   type DrainResult,
   drainPrefilledStream,
   type LatencyResult,
   latencyAtSteadyRate,
+  type OutageResult,
   type OverloadResult,
   overload,
 } from './pipeline/scenarios.js';
@@ -17,7 +19,8 @@ import { benchTrail, type TrailResult } from './trail/trail-scenario.js';
 
 // `npm run bench` prints figures and writes the same to bench/results/latest.json. It asserts nothing: targets are
 // judged by people reading the figures, never by a timed test. `--quick` is a smoke run with tiny numbers;
-// `--only core,latency` runs some parts (core, e2e, latency, overload, trail; pipeline is e2e, latency and overload;
+// `--only core,latency` runs some parts (core, e2e, latency, sparse, overload, outage, trail; pipeline is all but core
+// and trail;
 // trail needs moto: pip install "moto[server]"); `--profile` writes the end-to-end enricher's CPU profile to
 // bench/results/profiles/ (open it in Chrome DevTools or speedscope); `--events N` sets the end-to-end drain's size;
 // `--output FILE` writes the JSON elsewhere.
@@ -33,10 +36,10 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick;
-const PARTS = ['core', 'e2e', 'latency', 'sparse', 'overload', 'trail'] as const;
+const PARTS = ['core', 'e2e', 'latency', 'sparse', 'overload', 'outage', 'trail'] as const;
 const chosen = (values.only ?? PARTS.join(','))
   .split(',')
-  .flatMap((part) => (part === 'pipeline' ? ['e2e', 'latency', 'sparse', 'overload'] : [part]));
+  .flatMap((part) => (part === 'pipeline' ? ['e2e', 'latency', 'sparse', 'overload', 'outage'] : [part]));
 const unknown = chosen.filter((part) => !(PARTS as readonly string[]).includes(part));
 if (unknown.length > 0) {
   process.stderr.write(
@@ -53,6 +56,7 @@ const SIZES = quick
       latency: { rate: 200, seconds: 5, warmUpSeconds: 2 },
       sparse: { rate: 1, seconds: 8, warmUpSeconds: 2, shards: 4 },
       overload: { rate: 2_000, seconds: 5 },
+      outage: { rate: 200, seconds: 15, outageAfterSeconds: 3, outageSeconds: 3 },
       trail: { records: 5_000 },
     }
   : {
@@ -62,6 +66,8 @@ const SIZES = quick
       // The rate real SAR traffic has: each shard idle most of the time, so the reader's idle backoff shows.
       sparse: { rate: 1, seconds: 180, warmUpSeconds: 10, shards: 4 },
       overload: { rate: 10_000, seconds: 60 },
+      // Half a minute without the broker at the latency run's rate: 30,000 events wait in the stream.
+      outage: { rate: 1_000, seconds: 60, outageAfterSeconds: 15, outageSeconds: 30 },
       trail: { records: 100_000 },
     };
 
@@ -91,6 +97,7 @@ interface Results {
   latency?: LatencyResult;
   sparseLatency?: LatencyResult;
   overload?: OverloadResult;
+  outage?: OutageResult;
   trail?: TrailResult;
 }
 
@@ -114,7 +121,7 @@ if (runs('core')) {
     sizeRange: { min: 0, max: Number.MAX_SAFE_INTEGER },
   });
 }
-if (['e2e', 'latency', 'sparse', 'overload', 'trail'].some((part) => chosen.includes(part))) {
+if (['e2e', 'latency', 'sparse', 'overload', 'outage', 'trail'].some((part) => chosen.includes(part))) {
   process.stderr.write(
     'starting a Kafka broker and a Kinesis emulator for the pipeline and trail figures...\n',
   );
@@ -142,6 +149,11 @@ if (['e2e', 'latency', 'sparse', 'overload', 'trail'].some((part) => chosen.incl
     if (runs('overload')) {
       process.stderr.write(`overload: ${SIZES.overload.rate} events/s for ${SIZES.overload.seconds} s...\n`);
       results.overload = await overload(stack, SIZES.overload);
+    }
+    if (runs('outage')) {
+      const { outageSeconds, rate } = SIZES.outage;
+      process.stderr.write(`broker outage: ${outageSeconds} s without the broker at ${rate} events/s...\n`);
+      results.outage = await brokerOutage(stack, SIZES.outage);
     }
     if (runs('trail')) {
       process.stderr.write(
@@ -235,13 +247,29 @@ if (results.overload) {
     ],
     ['  dead letters', String(o.deadLetters)],
     ['  error log lines', `${o.errorLines}${describeErrors(o.errorMessages)}`],
+    ['', ''],
+  );
+}
+if (results.outage) {
+  const o = results.outage;
+  rows.push(
+    [
+      `broker outage: ${o.outageSeconds} s without the broker, ${o.ratePerSecond.toLocaleString('en')} events/s for ${o.seconds} s, put`,
+      o.put.toLocaleString('en'),
+    ],
+    ['  every event committed, after the broker came back, in', `${o.caughtUpSecondsAfterReturn} s`],
+    [
+      `  peak RSS   target <= ${TARGETS.rssMiB} MiB`,
+      `${o.peakRssMiB} MiB ${verdict(o.peakRssMiB <= TARGETS.rssMiB)}`,
+    ],
+    ['  dead letters', String(o.deadLetters)],
+    ['  error log lines', `${o.errorLines}${describeErrors(o.errorMessages)}`],
+    ['', ''],
   );
 }
 if (results.trail) {
   const { backfill: b, reconcile: r, ...t } = results.trail;
   const c = r.counts;
-  // The overload rows, the last of the pipeline's, end without a blank line.
-  if (results.overload) rows.push(['', '']);
   rows.push(
     [
       `trail: ${t.records.toLocaleString('en')} records (${t.sarRecords.toLocaleString('en')} SAR), ${t.files.toLocaleString('en')} files, written in`,
@@ -271,6 +299,7 @@ if (results.trail) {
   );
 }
 
+while (rows.at(-1)?.[0] === '') rows.pop();
 const width = Math.max(...rows.map(([name]) => name.length));
 process.stdout.write(
   `\nsarwatch bench (${results.mode}), ${results.machine.node}, ${results.machine.cpus} × ${results.machine.cpu}\n${quick ? 'quick: tiny sizes to show the bench works; the figures are not measurements\n' : ''}\n`,

@@ -23,37 +23,40 @@ export class BenchStack {
     readonly brokers: string,
     readonly kinesisEndpoint: string,
     readonly kinesis: KinesisClient,
-    private readonly processes: RunningProcess[],
+    private readonly emulator: RunningProcess,
+    private broker: RunningProcess | null,
     private readonly dataDir: string,
   ) {}
 
   static async start(): Promise<BenchStack> {
     const dataDir = await mkdtemp(join(tmpdir(), 'sarwatch-bench-'));
-    const processes: RunningProcess[] = [];
+    let emulator: RunningProcess | undefined;
     try {
-      const emulator = await startKinesis({
+      emulator = await startKinesis({
         port: KINESIS_PORT,
         log: quiet,
         shardLimit: 1_000,
         transitionMs: 50,
       });
-      processes.push(emulator);
-      const broker = await startKafka({
-        port: KAFKA_PORT,
-        controllerPort: KAFKA_PORT + 1,
-        dataDir: join(dataDir, 'kafka'),
-        cacheDir: defaultCacheDir(),
-        log: quiet,
-      });
-      processes.push(broker);
+      const broker = await startBroker(dataDir);
       const endpoint = `http://${emulator.address}`;
       const kinesis = createKinesisClient({ region: 'us-east-1', endpoint });
-      return new BenchStack(broker.address, endpoint, kinesis, processes, dataDir);
+      return new BenchStack(broker.address, endpoint, kinesis, emulator, broker, dataDir);
     } catch (error) {
-      for (const process of processes.reverse()) await process.stop();
+      await emulator?.stop();
       await rm(dataDir, { recursive: true, force: true });
       throw error;
     }
+  }
+
+  /** Stops the broker, as an outage would; `startBroker` brings the same one back, with its topics and offsets. */
+  async stopBroker(): Promise<void> {
+    await this.broker?.stop();
+    this.broker = null;
+  }
+
+  async startBroker(): Promise<void> {
+    this.broker ??= await startBroker(this.dataDir);
   }
 
   createStream(streamName: string, shardCount: number): Promise<void> {
@@ -62,7 +65,17 @@ export class BenchStack {
 
   async stop(): Promise<void> {
     this.kinesis.destroy();
-    for (const process of this.processes.reverse()) await process.stop();
+    await this.stopBroker();
+    await this.emulator.stop();
     await rm(this.dataDir, { recursive: true, force: true });
   }
 }
+
+const startBroker = (dataDir: string) =>
+  startKafka({
+    port: KAFKA_PORT,
+    controllerPort: KAFKA_PORT + 1,
+    dataDir: join(dataDir, 'kafka'),
+    cacheDir: defaultCacheDir(),
+    log: quiet,
+  });

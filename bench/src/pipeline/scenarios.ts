@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createKafka, parseKafkaConnection } from '@sarwatch/kafka';
 import { createLogger } from '@sarwatch/runtime';
 import type { BenchStack } from './bench-stack.js';
@@ -247,6 +248,70 @@ export async function overload(
       seconds,
       put: put.put,
       drainSecondsAfterLoad: round(drainSecondsAfterLoad),
+      peakRssMiB: mib(enricher.peakRss()),
+      deadLetters: committed.deadLetters,
+      errorLines: enricher.errors,
+      errorMessages: enricher.errorMessages,
+    };
+  } finally {
+    await enricher.stop();
+  }
+}
+
+export interface OutageResult {
+  ratePerSecond: number;
+  seconds: number;
+  outageSeconds: number;
+  put: number;
+  /** From the broker answering again to the last event committed. */
+  caughtUpSecondsAfterReturn: number;
+  peakRssMiB: number;
+  deadLetters: number;
+  errorLines: number;
+  errorMessages: string[];
+}
+
+/**
+ * A steady `rate` while the broker is stopped for `outageSeconds`, `outageAfterSeconds` into the load: the enricher
+ * holds its pages in flight and retries, the stream keeps filling, and once the broker is back it must catch up
+ * with every event, in bounded memory.
+ */
+export async function brokerOutage(
+  stack: BenchStack,
+  {
+    rate,
+    seconds,
+    outageAfterSeconds,
+    outageSeconds,
+  }: { rate: number; seconds: number; outageAfterSeconds: number; outageSeconds: number },
+): Promise<OutageResult> {
+  const { enricher, topics } = await startEnricher(stack, 'bench-outage');
+  try {
+    await until('the enricher to be ready', () => enricher.ready(), 120_000);
+    const sampler = setInterval(() => enricher.rssBytes(), POLL_MS);
+    const load = putAtRate(stack.kinesis, topics.stream, { rate, seconds, seed: 11 });
+    await sleep(outageAfterSeconds * 1000);
+    await stack.stopBroker();
+    await sleep(outageSeconds * 1000);
+    await stack.startBroker();
+    const returnedAt = performance.now();
+    const put = await load;
+    let committed = { events: 0, deadLetters: 0, alerts: 0 };
+    await until(
+      `all ${put.put} events committed after the outage`,
+      async () => {
+        committed = await enricher.committed();
+        return committed.events + committed.deadLetters >= put.put;
+      },
+      10 * 60_000,
+    );
+    clearInterval(sampler);
+    return {
+      ratePerSecond: rate,
+      seconds,
+      outageSeconds,
+      put: put.put,
+      caughtUpSecondsAfterReturn: round((performance.now() - returnedAt) / 1000),
       peakRssMiB: mib(enricher.peakRss()),
       deadLetters: committed.deadLetters,
       errorLines: enricher.errors,
