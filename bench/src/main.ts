@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { benchCorePath, type CorePathResult } from './core-path.js';
 import { BenchStack } from './pipeline/bench-stack.js';
 import {
+  type BacklogOutcome,
   brokerOutage,
   type DrainResult,
   drainPrefilledStream,
@@ -241,13 +242,7 @@ if (results.overload) {
       `${o.put.toLocaleString('en')} at ${o.achievedPutPerSecond.toLocaleString('en')}/s`,
     ],
     ['  backlog drained after the load stopped, in', `${o.drainSecondsAfterLoad} s`],
-    [
-      `  peak RSS   target <= ${TARGETS.rssMiB} MiB`,
-      `${o.peakRssMiB} MiB ${verdict(o.peakRssMiB <= TARGETS.rssMiB)}`,
-    ],
-    ['  dead letters', String(o.deadLetters)],
-    ['  error log lines', `${o.errorLines}${describeErrors(o.errorMessages)}`],
-    ['', ''],
+    ...backlogRows(o),
   );
 }
 if (results.outage) {
@@ -258,13 +253,7 @@ if (results.outage) {
       o.put.toLocaleString('en'),
     ],
     ['  every event committed, after the broker came back, in', `${o.caughtUpSecondsAfterReturn} s`],
-    [
-      `  peak RSS   target <= ${TARGETS.rssMiB} MiB`,
-      `${o.peakRssMiB} MiB ${verdict(o.peakRssMiB <= TARGETS.rssMiB)}`,
-    ],
-    ['  dead letters', String(o.deadLetters)],
-    ['  error log lines', `${o.errorLines}${describeErrors(o.errorMessages)}`],
-    ['', ''],
+    ...backlogRows(o),
   );
 }
 if (results.trail) {
@@ -305,6 +294,19 @@ process.stdout.write(
   `\nsarwatch bench (${results.mode}), ${results.machine.node}, ${results.machine.cpus} × ${results.machine.cpu}\n${quick ? 'quick: tiny sizes to show the bench works; the figures are not measurements\n' : ''}\n`,
 );
 for (const [name, value] of rows) process.stdout.write(`  ${name.padEnd(width)}  ${value}\n`);
+
+/** The rows every run that must commit all it put ends with. */
+function backlogRows(o: BacklogOutcome): [string, string][] {
+  return [
+    [
+      `  peak RSS   target <= ${TARGETS.rssMiB} MiB`,
+      `${o.peakRssMiB} MiB ${verdict(o.peakRssMiB <= TARGETS.rssMiB)}`,
+    ],
+    ['  dead letters', String(o.deadLetters)],
+    ['  error log lines', `${o.errorLines}${describeErrors(o.errorMessages)}`],
+    ['', ''],
+  ];
+}
 
 function describeErrors(messages: string[]): string {
   return messages.length === 0 ? '' : `: ${messages.join('; ')}`;

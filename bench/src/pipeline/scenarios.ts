@@ -205,16 +205,46 @@ export async function latencyAtSteadyRate(
   }
 }
 
-export interface OverloadResult {
+/** How a run that must commit every event it put ended. */
+export interface BacklogOutcome {
+  peakRssMiB: number;
+  deadLetters: number;
+  errorLines: number;
+  errorMessages: string[];
+}
+
+/** Waits until each of the `put` events is committed or dead-lettered, then stops sampling memory. */
+async function untilAllCommitted(
+  enricher: EnricherUnderBench,
+  sampler: NodeJS.Timeout,
+  put: number,
+  what: string,
+  timeoutMs: number,
+): Promise<BacklogOutcome> {
+  let committed = { events: 0, deadLetters: 0, alerts: 0 };
+  await until(
+    what,
+    async () => {
+      committed = await enricher.committed();
+      return committed.events + committed.deadLetters >= put;
+    },
+    timeoutMs,
+  );
+  clearInterval(sampler);
+  return {
+    peakRssMiB: mib(enricher.peakRss()),
+    deadLetters: committed.deadLetters,
+    errorLines: enricher.errors,
+    errorMessages: enricher.errorMessages,
+  };
+}
+
+export interface OverloadResult extends BacklogOutcome {
   offeredPerSecond: number;
   achievedPutPerSecond: number;
   seconds: number;
   put: number;
   drainSecondsAfterLoad: number;
-  peakRssMiB: number;
-  deadLetters: number;
-  errorLines: number;
-  errorMessages: string[];
 }
 
 /**
@@ -231,44 +261,33 @@ export async function overload(
     const sampler = setInterval(() => enricher.rssBytes(), POLL_MS);
     const put = await putAtRate(stack.kinesis, topics.stream, { rate, seconds, seed: 10, maxInFlight: 16 });
     const loadEnded = performance.now();
-    let committed = { events: 0, deadLetters: 0, alerts: 0 };
-    await until(
+    const outcome = await untilAllCommitted(
+      enricher,
+      sampler,
+      put.put,
       `the backlog of ${put.put} events to drain`,
-      async () => {
-        committed = await enricher.committed();
-        return committed.events + committed.deadLetters >= put.put;
-      },
       30 * 60_000,
     );
-    const drainSecondsAfterLoad = (performance.now() - loadEnded) / 1000;
-    clearInterval(sampler);
     return {
       offeredPerSecond: rate,
       achievedPutPerSecond: Math.round(put.put / put.seconds),
       seconds,
       put: put.put,
-      drainSecondsAfterLoad: round(drainSecondsAfterLoad),
-      peakRssMiB: mib(enricher.peakRss()),
-      deadLetters: committed.deadLetters,
-      errorLines: enricher.errors,
-      errorMessages: enricher.errorMessages,
+      drainSecondsAfterLoad: round((performance.now() - loadEnded) / 1000),
+      ...outcome,
     };
   } finally {
     await enricher.stop();
   }
 }
 
-export interface OutageResult {
+export interface OutageResult extends BacklogOutcome {
   ratePerSecond: number;
   seconds: number;
   outageSeconds: number;
   put: number;
   /** From the broker answering again to the last event committed. */
   caughtUpSecondsAfterReturn: number;
-  peakRssMiB: number;
-  deadLetters: number;
-  errorLines: number;
-  errorMessages: string[];
 }
 
 /**
@@ -296,26 +315,20 @@ export async function brokerOutage(
     await stack.startBroker();
     const returnedAt = performance.now();
     const put = await load;
-    let committed = { events: 0, deadLetters: 0, alerts: 0 };
-    await until(
+    const outcome = await untilAllCommitted(
+      enricher,
+      sampler,
+      put.put,
       `all ${put.put} events committed after the outage`,
-      async () => {
-        committed = await enricher.committed();
-        return committed.events + committed.deadLetters >= put.put;
-      },
       10 * 60_000,
     );
-    clearInterval(sampler);
     return {
       ratePerSecond: rate,
       seconds,
       outageSeconds,
       put: put.put,
       caughtUpSecondsAfterReturn: round((performance.now() - returnedAt) / 1000),
-      peakRssMiB: mib(enricher.peakRss()),
-      deadLetters: committed.deadLetters,
-      errorLines: enricher.errors,
-      errorMessages: enricher.errorMessages,
+      ...outcome,
     };
   } finally {
     await enricher.stop();
