@@ -36,7 +36,9 @@ export class RecentIds {
   #next = 0;
   #live = 0;
   #latestMs = Number.NEGATIVE_INFINITY;
+  /** The words of the id `#find` was last asked about, when it is a UUID. */
   readonly #scratch = new Uint32Array(4);
+  #scratchIsUuid = false;
 
   constructor(private readonly options: RecentIdsOptions) {
     if (!(options.windowMs > 0) || !Number.isInteger(options.maxIds) || options.maxIds < 1) {
@@ -60,6 +62,7 @@ export class RecentIds {
 
   /** Records that `id` was accepted at `atMs`. Call only once the id's event is durably published. */
   remember(id: string, atMs: number): void {
+    // Also leaves the id's words in #scratch, which forgetting and rebuilding leave alone.
     const previous = this.#find(id);
     if (previous >= 0) this.#forget(previous);
     if (this.#next - this.#oldest === this.#times.length) this.#rebuild();
@@ -68,8 +71,10 @@ export class RecentIds {
     // NaN marks a slot as gone: a time that is no number (an invalid arrival date) counts as long past instead.
     this.#times[slot] = Number.isNaN(atMs) ? Number.NEGATIVE_INFINITY : atMs;
     this.#live += 1;
-    if (uuidWords(id, this.#words, slot * 4)) this.#insert(slot);
-    else {
+    if (this.#scratchIsUuid) {
+      this.#words.set(this.#scratch, slot * 4);
+      this.#insert(slot);
+    } else {
       this.#strings.set(slot, id);
       this.#stringSlots.set(id, slot);
     }
@@ -105,7 +110,8 @@ export class RecentIds {
   }
 
   #find(id: string): number {
-    if (!uuidWords(id, this.#scratch, 0)) return this.#stringSlots.get(id) ?? -1;
+    this.#scratchIsUuid = uuidWords(id, this.#scratch, 0);
+    if (!this.#scratchIsUuid) return this.#stringSlots.get(id) ?? -1;
     const mask = this.#table.length - 1;
     for (let at = this.#home(this.#scratch, 0); ; at = (at + 1) & mask) {
       const entry = this.#table[at] as number;
