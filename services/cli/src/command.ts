@@ -1,6 +1,5 @@
 export interface Command {
   name: string;
-  summary: string;
   /** The full --help text: usage, options, environment. */
   help: string;
   run(args: string[]): Promise<number>;

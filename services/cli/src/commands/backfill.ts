@@ -12,7 +12,6 @@ import {
 
 export const backfillCommand: Command = {
   name: 'backfill',
-  summary: "publish the CloudTrail trail's SAR events that the stream never brought",
   help: `Usage: sarwatch backfill --bucket NAME [--prefix P] --from ISO --to ISO [--accounts a,b] [--regions r,s] [--dry-run]
 
 Reads the trail's log files in S3 for the window, keeps the records sarwatch's EventBridge rule would deliver (the

@@ -14,7 +14,6 @@ const PROGRESS_INTERVAL_MS = 250;
 
 export const classifyCommand: Command = {
   name: 'classify',
-  summary: 'enrich CloudTrail records from a file or stdin, one JSON event per line',
   help: `Usage: sarwatch classify [FILE|-]
 
 Reads CloudTrail records of Serverless Application Repository calls from FILE, or from stdin when FILE is - or

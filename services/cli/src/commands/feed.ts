@@ -23,7 +23,6 @@ import { parseRuleState } from './local.js';
 
 export const feedCommand: Command = {
   name: 'feed',
-  summary: 'put realistic CloudTrail events into a stream through a local EventBridge rule',
   help: `Usage: sarwatch feed [--create-stream] [--shards N] [--rule-state STATE]
 
 Generates CloudTrail records of every Serverless Application Repository call, from a mix of identities, plus

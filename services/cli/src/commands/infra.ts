@@ -18,7 +18,6 @@ type Action = (typeof ACTIONS)[number];
 
 export const infraCommand: Command = {
   name: 'infra',
-  summary: "plan, apply or check sarwatch's Kinesis stream, EventBridge rule and target in an AWS account",
   help: `Usage: sarwatch infra plan|apply|status --role-arn ARN [options]
 
 Makes an account hold what sarwatch needs in front of the enricher, without CloudFormation: a KMS-encrypted

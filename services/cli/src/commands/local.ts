@@ -18,7 +18,6 @@ const SETTING_NAMES = {
 
 export const localCommand: Command = {
   name: 'local',
-  summary: 'run the whole pipeline on this machine: Kinesis emulator, Kafka, enricher, event feeder',
   help: `Usage: sarwatch local [--rate N] [--shards N] [--stream NAME] [--secure] [--kafka-port P] [--kinesis-port P]
 
 Starts a Kinesis API emulator (kinesalite) on 127.0.0.1:4567 and a single-node Kafka in KRaft mode on

@@ -3,7 +3,6 @@ import { serviceCommand } from './service-command.js';
 
 export const notifyCommand = serviceCommand({
   name: 'notify',
-  summary: 'run the notifier: deliver alerts to a webhook (Slack-compatible)',
   description: `Consumes sarwatch.alerts.v1 (committed transactions only) and POSTs each alert to WEBHOOK_URL as a Slack
 incoming-webhook message, with an Idempotency-Key header set to the alert id. A failed POST is retried with
 backoff, honouring Retry-After; an alert the webhook refuses (4xx other than 408 and 429), or still cannot take

@@ -13,7 +13,6 @@ import {
 
 export const reconcileCommand: Command = {
   name: 'reconcile',
-  summary: 'compare the CloudTrail trail with what sarwatch published: missing and unexpected events',
   help: `Usage: sarwatch reconcile --bucket NAME [--prefix P] --from ISO --to ISO [--repair] [--json] [--every DURATION]
 
 Compares the trail's log files in S3 with the events sarwatch handled, for the window. Missing: events the trail

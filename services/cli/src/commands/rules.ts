@@ -16,7 +16,6 @@ const EXIT_INVALID_RULES = 1;
 
 export const rulesCommand: Command = {
   name: 'rules',
-  summary: 'check an alert rules file, or see which events fire which rules',
   help: `Usage: sarwatch rules check [RULES_FILE]
        sarwatch rules test [--json] RULES_FILE EVENTS_FILE|-
 

@@ -3,7 +3,6 @@ import { serviceCommand } from './service-command.js';
 
 export const runCommand = serviceCommand({
   name: 'run',
-  summary: 'run the enricher: read the Kinesis stream, enrich, publish to Kafka',
   description: `Runs the long-lived consumer. It reads every shard of KINESIS_STREAM_NAME, enriches each SAR CloudTrail event,
 runs it through the alert rules (ALERT_RULES_FILE) and publishes the event and its alerts to Kafka; records it
 cannot read go to the dead-letter topic with the reason. Checkpoints are kept in a compacted Kafka topic, in the

@@ -2,7 +2,6 @@ import type { Command } from '../command.js';
 
 export interface ServiceCommandOptions {
   name: string;
-  summary: string;
   /** What the service does, for --help: a few lines. */
   description: string;
   /** Its environment variables: the keys of its config schema. */
@@ -14,7 +13,6 @@ export interface ServiceCommandOptions {
 export function serviceCommand(options: ServiceCommandOptions): Command {
   return {
     name: options.name,
-    summary: options.summary,
     help: `Usage: sarwatch ${options.name}
 
 ${options.description}

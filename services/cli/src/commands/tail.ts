@@ -15,7 +15,6 @@ const REACH_TIMEOUT_MS = 3_000;
 
 export const tailCommand: Command = {
   name: 'tail',
-  summary: 'print the messages of Kafka topics as they arrive',
   help: `Usage: sarwatch tail [TOPIC...] [--from-beginning] [--until-end] [--max N] [--headers] [--brokers HOST:PORT,...]
 
 Prints each message of the topics (default: sarwatch.events.v1) as one JSON line: topic, key, headers if asked,
