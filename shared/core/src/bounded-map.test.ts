@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BoundedMap } from './bounded-map.js';
@@ -13,6 +15,23 @@ describe('BoundedMap', () => {
     expect(['a', 'b', 'c', 'd'].map((key) => map.get(key))).toEqual([4, undefined, 3, 5]);
     expect(map.size).toBe(3);
     expect(map.oldest()).toEqual(['c', 3]);
+  });
+
+  it('holds no more memory for keys set over and over below its limit', () => {
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const map = new BoundedMap<string, number>(1_000);
+    const churn = (times: number) => {
+      for (let index = 0; index < times; index += 1) map.set(`application-${index % 20}`, index);
+    };
+    churn(50_000);
+    collect();
+    const before = process.memoryUsage().heapUsed;
+    churn(300_000);
+    collect();
+    // Holding every table the map had since it started cost 21 MiB here.
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(4 * 2 ** 20);
+    expect(map.size).toBe(20);
   });
 
   it('tells the oldest entry after deletions, and after being emptied and filled again', () => {
