@@ -74,6 +74,24 @@ describe('AlertEngine', () => {
     expect(engine.evaluate({ ...publicPolicy, eventId: 'later' }, 600_000).fired).toHaveLength(1);
   });
 
+  it('gives an event evaluated again its first outcome, summarising the event it is given then', () => {
+    const engine = new AlertEngine(
+      rules({ ...madePublic, dedupBy: ['operation.applicationId'], suppressSeconds: 600 }),
+    );
+    const first = engine.evaluate(publicPolicy, 0);
+    // A page retried after an aborted transaction: the same event, read again, evaluated later.
+    const retried = engine.evaluate({ ...publicPolicy }, 5_000);
+    expect(retried).toEqual(first);
+    expect(retried.fired[0]?.firedAtMs).toBe(0);
+    // What is remembered is the outcome, not the event: the summary comes from the event in hand.
+    const reread = { ...publicPolicy, userAgent: 'read again' };
+    expect(engine.evaluate(reread, 6_000).fired[0]?.event.userAgent).toBe('read again');
+    expect(engine.evaluate({ ...publicPolicy, eventId: 'another' }, 7_000)).toEqual({
+      fired: [],
+      suppressed: 1,
+    });
+  });
+
   it('skips disabled rules', () => {
     expect(new AlertEngine(rules({ ...madePublic, enabled: false })).evaluate(publicPolicy, 0).fired).toEqual(
       [],

@@ -12,10 +12,7 @@ export interface FiredAlert {
   dedupKey: string;
   /** The events that made it fire, oldest first: one, or `threshold.count` of them. */
   eventIds: string[];
-  /**
-   * The event that completed the match, without `detail`: outcomes are remembered for retries, and the raw record is
-   * the bulk of an event's memory.
-   */
+  /** The event that completed the match, without `detail`. */
   event: AlertEvent;
   context: AlertContext;
   firedAtMs: number;
@@ -24,6 +21,16 @@ export interface FiredAlert {
 export interface AlertOutcome {
   fired: FiredAlert[];
   /** Matches that fired nothing because their dedup key fired within the rule's suppression window. */
+  suppressed: number;
+}
+
+/**
+ * An outcome as remembered for a retry, without the event: the retry brings the same event again. Keeping each
+ * alert's event summary held the enriched events of the last 50,000 evaluations, most of the enricher's live heap
+ * under a backlog, which every full collection marked.
+ */
+interface RememberedOutcome {
+  fired: Omit<FiredAlert, 'event'>[];
   suppressed: number;
 }
 
@@ -49,7 +56,7 @@ const MAX_KEYS_PER_RULE = 100_000;
 const MAX_APPLICATIONS = 100_000;
 /** Covers every event of the pages a publisher may retry after an aborted transaction. */
 const MAX_REMEMBERED_OUTCOMES = 50_000;
-const NOTHING: AlertOutcome = { fired: [], suppressed: 0 };
+const NOTHING: RememberedOutcome = { fired: [], suppressed: 0 };
 
 /**
  * Evaluates alert rules against enriched events, one at a time, in order. Pure: time is what the caller passes,
@@ -66,7 +73,7 @@ export class AlertEngine {
   private readonly windows = new Map<string, BoundedMap<string, { atMs: number; eventId: string }[]>>();
   private readonly lastFired = new Map<string, BoundedMap<string, number>>();
   private readonly visibility = new BoundedMap<string, Visibility>(MAX_APPLICATIONS);
-  private readonly outcomes = new BoundedMap<string, AlertOutcome>(MAX_REMEMBERED_OUTCOMES);
+  private readonly outcomes = new BoundedMap<string, RememberedOutcome>(MAX_REMEMBERED_OUTCOMES);
 
   constructor(rules: readonly AlertRule[]) {
     this.rules = rules.filter((rule) => rule.enabled);
@@ -78,12 +85,16 @@ export class AlertEngine {
   }
 
   evaluate(event: EnrichedEvent, atMs: number, told: ToldContext = {}): AlertOutcome {
-    const earlier = this.outcomes.get(event.eventId);
-    if (earlier) return earlier;
+    const outcome = this.outcomes.get(event.eventId) ?? this.firstEvaluation(event, atMs, told);
+    if (outcome.fired.length === 0) return { fired: [], suppressed: outcome.suppressed };
+    const summary = withoutDetail(event);
+    return { fired: outcome.fired.map((fired) => ({ ...fired, event: summary })), suppressed: outcome.suppressed };
+  }
+
+  private firstEvaluation(event: EnrichedEvent, atMs: number, told: ToldContext): RememberedOutcome {
     const context: AlertContext = { applicationVisibility: this.applicationVisibility(event), ...told };
     const subject = { ...event, context };
-    const outcome: AlertOutcome = { fired: [], suppressed: 0 };
-    let summary: AlertEvent | undefined;
+    const outcome: RememberedOutcome = { fired: [], suppressed: 0 };
     const matches = this.patterns.verdicts(subject);
     for (const [index, rule] of this.rules.entries()) {
       if (!matches(index)) continue;
@@ -94,10 +105,9 @@ export class AlertEngine {
         outcome.suppressed += 1;
         continue;
       }
-      summary ??= withoutDetail(event);
-      outcome.fired.push({ rule, dedupKey, eventIds, event: summary, context, firedAtMs: atMs });
+      outcome.fired.push({ rule, dedupKey, eventIds, context, firedAtMs: atMs });
     }
-    this.remember(event.eventId, outcome.fired.length > 0 || outcome.suppressed > 0 ? outcome : NOTHING);
+    this.outcomes.set(event.eventId, outcome.fired.length > 0 || outcome.suppressed > 0 ? outcome : NOTHING);
     return outcome;
   }
 
@@ -110,10 +120,6 @@ export class AlertEngine {
     if (last !== undefined && atMs - last < rule.suppressSeconds * 1000) return true;
     fired.set(dedupKey, atMs);
     return false;
-  }
-
-  private remember(eventId: string, outcome: AlertOutcome): void {
-    this.outcomes.set(eventId, outcome);
   }
 
   /** Follows successful policy changes and deletions, then says what is known of the event's application. */
