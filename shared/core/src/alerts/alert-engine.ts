@@ -88,7 +88,10 @@ export class AlertEngine {
     const outcome = this.outcomes.get(event.eventId) ?? this.firstEvaluation(event, atMs, told);
     if (outcome.fired.length === 0) return { fired: [], suppressed: outcome.suppressed };
     const summary = withoutDetail(event);
-    return { fired: outcome.fired.map((fired) => ({ ...fired, event: summary })), suppressed: outcome.suppressed };
+    return {
+      fired: outcome.fired.map((fired) => ({ ...fired, event: summary })),
+      suppressed: outcome.suppressed,
+    };
   }
 
   private firstEvaluation(event: EnrichedEvent, atMs: number, told: ToldContext): RememberedOutcome {
