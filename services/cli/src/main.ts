@@ -7,7 +7,7 @@ interface CommandEntry {
   /**
    * Imported when the command runs or its help is asked for, so a process loads only its own command's
    * dependencies: `sarwatch run` neither the AWS clients of `infra` and the trail commands nor the Kinesis emulator
-   * of `local`. Loading them all cost the enricher 18 MiB of resident memory and 4 MiB of live heap, which every
+   * of `local`. Loading them all cost the enricher 17 MiB of resident memory and 4 MiB of live heap, which every
    * full collection marks again.
    */
   load(): Promise<Command>;
