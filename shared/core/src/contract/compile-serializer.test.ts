@@ -42,6 +42,33 @@ describe('compileSerializer', () => {
     );
   });
 
+  it('writes the same text when promised that no string needs escaping, and the promise holds', () => {
+    const serializeUnescaped = compileSerializer(EnrichmentSchema, { stringsNeedNoEscaping: true });
+    const plain = enrichedFixtures.filter((enrichment) => !JSON.stringify(enrichment).includes('\\'));
+    expect(plain.length).toBeGreaterThan(20);
+    for (const enrichment of plain) {
+      expect(serializeUnescaped(enrichment)).toBe(JSON.stringify(enrichment));
+    }
+  });
+
+  it('refuses a value that is no string where the schema has one, rather than write it between quotes', () => {
+    const serializeUnescaped = compileSerializer(EnrichmentSchema, { stringsNeedNoEscaping: true });
+    const [enrichment] = enrichedFixtures;
+    if (!enrichment) throw new Error('no fixture');
+    const broken = { ...enrichment, eventName: 42 as unknown as string };
+    expect(() => serializeUnescaped(broken)).toThrow(/expected a string at value\["eventName"\]/);
+    expect(serializeEnrichment(broken)).toBe(JSON.stringify(broken));
+  });
+
+  it('writes a field with a default as the value it holds', () => {
+    const schema = z.object({ origin: z.enum(['stream', 'trail']).default('stream'), at: z.string() });
+    const value = schema.parse({ at: 'x' });
+    expect(compileSerializer(schema)(value)).toBe('{"origin":"stream","at":"x"}');
+    expect(compileSerializer(schema)({ origin: 'trail', at: 'y' })).toBe(
+      JSON.stringify({ origin: 'trail', at: 'y' }),
+    );
+  });
+
   it('leaves the object open for a caller that appends members', () => {
     const schema = z.object({ name: z.string(), tags: z.array(z.string()), at: z.number().nullable() });
     const open = compileSerializer(schema, { open: true });

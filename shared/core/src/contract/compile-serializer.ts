@@ -8,8 +8,11 @@ const NEEDS_ESCAPING = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 const writeString: Write = (value) =>
   typeof value === 'string' && !NEEDS_ESCAPING.test(value) ? `"${value}"` : writeAny(value);
-const writeUnescapedString: Write = (value) => (typeof value === 'string' ? `"${value}"` : writeAny(value));
 const writeAny: Write = (value) => JSON.stringify(value) ?? 'null';
+// Unescaped strings are written between quotes known in advance, where no other value's text would fit.
+const notAString = (path: string) => {
+  throw new TypeError(`the serializer expected a string at ${path}`);
+};
 
 /**
  * A JSON serializer made from a zod schema: for every value the schema accepts, the same text as JSON.stringify
@@ -26,9 +29,10 @@ export function compileSerializer<Schema extends z.ZodType>(
   { open = false, stringsNeedNoEscaping = false }: SerializerOptions = {},
 ): (value: z.output<Schema>) => string {
   const helpers: Write[] = [];
-  const body = expression(schema, 'value', helpers, open);
-  return new Function('writeString', 'helpers', `return (value) => ${body};`)(
-    stringsNeedNoEscaping ? writeUnescapedString : writeString,
+  const body = concatenation(pieces(schema, 'value', { helpers, stringsNeedNoEscaping }, open));
+  return new Function('writeString', 'notAString', 'helpers', `return (value) => ${body};`)(
+    writeString,
+    notAString,
     helpers,
   );
 }
@@ -46,24 +50,59 @@ export interface SerializerOptions {
   stringsNeedNoEscaping?: boolean;
 }
 
-/** JavaScript that evaluates to the JSON text of the value at `path`. */
-function expression(schema: z.ZodType, path: string, helpers: Write[], open = false): string {
+interface Compilation {
+  helpers: Write[];
+  stringsNeedNoEscaping: boolean;
+}
+
+/** The JSON text of a value, in order: text known when compiling, or JavaScript that evaluates to text. */
+type Piece = { text: string } | { code: string };
+
+/**
+ * One `+` chain, with neighbouring known text joined: every `+` of a string makes one more piece of rope for V8 to
+ * allocate and later flatten, and an unescaped string's quotes join the key before it and the comma after it.
+ */
+function concatenation(parts: Piece[]): string {
+  const joined: Piece[] = [];
+  for (const part of parts) {
+    const last = joined.at(-1);
+    if ('text' in part && last && 'text' in last) last.text += part.text;
+    else joined.push({ ...part });
+  }
+  const terms = joined.map((part) => ('text' in part ? JSON.stringify(part.text) : part.code));
+  // A lone term that is a path is no string yet: a value under a string schema is written as it is.
+  return terms.length === 1 && 'code' in (joined[0] ?? {}) ? `(${terms[0]})` : `(${terms.join(' + ')})`;
+}
+
+/** The pieces of the JSON text of the value at `path`. */
+function pieces(schema: z.ZodType, path: string, compilation: Compilation, open = false): Piece[] {
   if (open && !(schema instanceof z.ZodObject)) throw new Error('only an object can be left open');
-  if (schema instanceof z.ZodString) return `writeString(${path})`;
+  if (schema instanceof z.ZodString) {
+    return compilation.stringsNeedNoEscaping
+      ? [
+          { text: '"' },
+          { code: `(typeof ${path} === 'string' ? ${path} : notAString(${JSON.stringify(path)}))` },
+          { text: '"' },
+        ]
+      : [{ code: `writeString(${path})` }];
+  }
   if (schema instanceof z.ZodBoolean)
-    return `(${path} === true ? 'true' : ${path} === false ? 'false' : 'null')`;
+    return [{ code: `(${path} === true ? 'true' : ${path} === false ? 'false' : 'null')` }];
   if (schema instanceof z.ZodNullable) {
-    return `(${path} === null ? 'null' : ${expression(schema.unwrap() as z.ZodType, path, helpers)})`;
+    const inner = concatenation(pieces(schema.unwrap() as z.ZodType, path, compilation));
+    return [{ code: `(${path} === null ? 'null' : ${inner})` }];
   }
+  // The serializer writes output values, in which a default has been applied.
+  if (schema instanceof z.ZodDefault) return pieces(schema.unwrap() as z.ZodType, path, compilation);
   if (schema instanceof z.ZodObject && Object.values(schema.shape).every((field) => !isOptional(field))) {
-    const members = Object.entries(schema.shape).map(([key, field], index) => {
-      const name = JSON.stringify(`${index === 0 ? '{' : ','}${JSON.stringify(key)}:`);
-      return `${name} + ${expression(field as z.ZodType, `${path}[${JSON.stringify(key)}]`, helpers)}`;
-    });
-    const close = open ? '' : '}';
-    return members.length === 0 ? `'{${close}'` : `(${members.join(' + ')} + '${close}')`;
+    const members = Object.entries(schema.shape).flatMap(([key, field], index) => [
+      { text: `${index === 0 ? '{' : ','}${JSON.stringify(key)}:` },
+      ...pieces(field as z.ZodType, `${path}[${JSON.stringify(key)}]`, compilation),
+    ]);
+    if (members.length === 0) members.push({ text: '{' });
+    return open ? members : [...members, { text: '}' }];
   }
-  return `helpers[${helpers.push(helper(schema)) - 1}](${path})`;
+  return [{ code: `helpers[${compilation.helpers.push(helper(schema)) - 1}](${path})` }];
 }
 
 /** Enums and arrays are functions of their own; anything unknown is JSON.stringify's. */
