@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CloudTrailRecord } from '../cloudtrail/record.js';
 import { classifySource } from './classify-source.js';
@@ -52,6 +53,33 @@ describe('parseIpv4', () => {
     '::ffff:1.2.3.4',
   ])('refuses %j', (text) => {
     expect(parseIpv4(text)).toBeNull();
+  });
+});
+
+describe('parseIpv4 against the textbook reading', () => {
+  // Four dotted decimal octets, none over 255, none with a leading zero: a regular expression says it plainly.
+  const reference = (text: string) => {
+    const match = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/.exec(text);
+    const octets = match?.slice(1).map(Number);
+    return octets?.every((octet) => octet <= 255) ? octets : null;
+  };
+  const nearlyAddresses = fc.oneof(
+    fc.ipV4(),
+    fc.stringMatching(/^[0-9.]{0,18}$/),
+    fc
+      .array(fc.constantFrom('0', '1', '9', '00', '25', '255', '256', '999', '.', 'x', ' ', ''), {
+        maxLength: 9,
+      })
+      .map((parts) => parts.join('')),
+  );
+
+  it('agrees on addresses, near misses and noise', () => {
+    fc.assert(
+      fc.property(nearlyAddresses, (text) => {
+        expect(parseIpv4(text)).toEqual(reference(text));
+      }),
+      { numRuns: 10_000 },
+    );
   });
 });
 
