@@ -69,6 +69,18 @@ describe('compileSafeParse', () => {
     agrees(parseRecord, CloudTrailRecordSchema, value);
   });
 
+  it.each([
+    ['one emoji under a minimum of two', '😀', false],
+    ['two emoji under a minimum of two', '😀😀', true],
+    ['four emoji under a maximum of three', '😀😀😀😀', false],
+    ['three emoji under a maximum of three', '😀😀😀', true],
+  ])('counts code points as zod does where UTF-16 units would differ: %s', (_, text, valid) => {
+    const schema = z.looseObject({ short: z.string().min(2).max(3) });
+    const parse = compileSafeParse(schema);
+    expect(parse({ short: text }).success).toBe(valid);
+    agrees(parse, schema, { short: text });
+  });
+
   it('returns an accepted value itself, not a copy', () => {
     const [record] = realShapedRecords;
     const result = parseRecord(record);
