@@ -102,14 +102,14 @@ function pieces(schema: z.ZodType, path: string, compilation: Compilation, open 
     if (members.length === 0) members.push({ text: '{' });
     return open ? members : [...members, { text: '}' }];
   }
-  return [{ code: `helpers[${compilation.helpers.push(helper(schema)) - 1}](${path})` }];
+  return [{ code: `helpers[${compilation.helpers.push(helper(schema, compilation)) - 1}](${path})` }];
 }
 
 /** Enums and arrays are functions of their own; anything unknown is JSON.stringify's. */
-function helper(schema: z.ZodType): Write {
+function helper(schema: z.ZodType, { stringsNeedNoEscaping }: Compilation): Write {
   if (schema instanceof z.ZodEnum) return writeEnum(schema.options);
   if (!(schema instanceof z.ZodArray)) return writeAny;
-  const writeElement = compileSerializer(schema.element as z.ZodType);
+  const writeElement = compileSerializer(schema.element as z.ZodType, { stringsNeedNoEscaping });
   return (value) => {
     if (!Array.isArray(value)) return writeAny(value);
     if (value.length === 0) return '[]';

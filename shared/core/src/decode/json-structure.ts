@@ -74,15 +74,16 @@ export function scanJsonStructure(text: string, key: string | null): JsonStructu
  * documents with more brackets than the limit (strings included: a YAML template can have many).
  */
 export function depthBeyond(text: string, limit: number): number | null {
-  let brackets = 0;
-  for (const bracket of ['{', '[']) {
-    for (let at = text.indexOf(bracket); at !== -1 && brackets <= limit; at = text.indexOf(bracket, at + 1)) {
-      brackets++;
-    }
-  }
-  if (brackets <= limit) return null;
+  if (countBeyond(text, '{', countBeyond(text, '[', 0, limit), limit) <= limit) return null;
   const { depth } = scanJsonStructure(text, null);
   return depth > limit ? depth : null;
+}
+
+/** `counted` plus the occurrences of `char` in `text`, counting stopped once past `limit`. */
+function countBeyond(text: string, char: string, counted: number, limit: number): number {
+  let count = counted;
+  for (let at = text.indexOf(char); at !== -1 && count <= limit; at = text.indexOf(char, at + 1)) count++;
+  return count;
 }
 
 /** The index of the quote that ends the string opening at `open`: one not escaped by an odd run of backslashes. */
