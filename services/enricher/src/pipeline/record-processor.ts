@@ -14,6 +14,7 @@ import {
   toAlert,
 } from '@sarwatch/core';
 import type { AlertSummary, OutboundMessage, PublishedEventSummary, StreamRecord } from '../ports.js';
+import type { PageArena } from './page-arena.js';
 
 export interface RecordProcessorOptions {
   streamName: string;
@@ -72,10 +73,15 @@ export class RecordProcessor {
     private readonly alerting: Alerting = NO_ALERTS,
   ) {}
 
+  /**
+   * With an `arena`, the events' and alerts' text is written into it (see PageArena): the shard reader's, started on
+   * a new page. Without one, messages keep their text as strings.
+   */
   process(
     shardId: string,
     records: readonly StreamRecord[],
     seen: SeenEvents = NOTHING_SEEN,
+    arena?: PageArena,
   ): ProcessedBatch {
     const batch: ProcessedBatch = {
       messages: [],
@@ -112,7 +118,7 @@ export class RecordProcessor {
       index.push(indexEntry(cloudTrail, outcome));
     };
     for (const record of records) {
-      const message = this.toEventMessage(record, alreadyHandled);
+      const message = this.toEventMessage(record, alreadyHandled, arena);
       if (message === 'duplicate') {
         batch.duplicates += 1;
       } else if ('reason' in message) {
@@ -124,7 +130,7 @@ export class RecordProcessor {
         batch.enriched += 1;
         handled(record, message.record, 'published');
         batch.summaries.push(message.summary);
-        this.raiseAlerts(message.event, batch);
+        this.raiseAlerts(message.event, batch, arena);
       }
     }
     for (const { value, timestampMs } of eventIndexMessages(this.options.origin, index, Date.now())) {
@@ -142,6 +148,7 @@ export class RecordProcessor {
   private toEventMessage(
     record: StreamRecord,
     alreadyHandled: (eventId: string) => boolean,
+    arena: PageArena | undefined,
   ):
     | {
         message: OutboundMessage;
@@ -195,7 +202,7 @@ export class RecordProcessor {
       message: {
         topic: this.options.eventsTopic,
         key: eventKey(event),
-        value,
+        value: arena?.write(value, bytes) ?? value,
         headers: {
           'content-type': 'application/json',
           'sarwatch-event-name': event.eventName,
@@ -206,12 +213,16 @@ export class RecordProcessor {
     };
   }
 
-  private raiseAlerts(event: EnrichedEvent, batch: ProcessedBatch): void {
+  private raiseAlerts(event: EnrichedEvent, batch: ProcessedBatch, arena: PageArena | undefined): void {
     const outcome = this.alerting.evaluate(event);
     batch.alertsSuppressed += outcome.suppressed;
     for (const fired of outcome.fired) {
       const alert = toAlert(fired, new Date());
-      batch.messages.push(alertMessage(alert, this.options.alertsTopic));
+      const message = alertMessage(alert, this.options.alertsTopic);
+      if (arena && typeof message.value === 'string') {
+        message.value = arena.write(message.value, Buffer.byteLength(message.value)) ?? message.value;
+      }
+      batch.messages.push(message);
       batch.alerts.push({ ruleId: alert.ruleId, severity: alert.severity });
     }
   }

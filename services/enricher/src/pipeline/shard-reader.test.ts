@@ -78,12 +78,19 @@ class ClosedShard implements RecordSource {
 
 type CommitFault = 'lost' | 'landed-but-failed' | 'fenced';
 
+const text = (value: OutboundMessage['value']) =>
+  typeof value === 'string' ? value : new TextDecoder().decode(value);
+const eventIds = (messages: readonly OutboundMessage[]) =>
+  messages.filter((m) => m.topic === 'events').map((m) => JSON.parse(text(m.value)).eventId);
+
 /** Kafka as the reader sees it: what was committed, and faults to inject on the next commits. */
 class Committed implements ShardLeases {
   readonly events: string[] = [];
   checkpoint: Checkpoint | undefined;
   faults: CommitFault[] = [];
   acquired = 0;
+  /** The messages of each failed commit, as handed over: a commit abandoned by the reader may still be sending them. */
+  readonly failedMessages: { messages: readonly OutboundMessage[]; eventIds: string[] }[] = [];
 
   async acquire(): Promise<ShardLease> {
     this.acquired += 1;
@@ -94,11 +101,13 @@ class Committed implements ShardLeases {
         const fault = committed.faults.shift();
         if (fault === 'fenced') throw new EnricherError('FENCED', 'a newer holder');
         if (fault !== 'lost') {
-          const events = messages.filter((m) => m.topic === 'events');
-          committed.events.push(...events.map((m) => JSON.parse(String(m.value)).eventId));
+          committed.events.push(...eventIds(messages));
           committed.checkpoint = checkpoint;
         }
-        if (fault) throw new Error('the broker went away');
+        if (fault) {
+          committed.failedMessages.push({ messages, eventIds: eventIds(messages) });
+          throw new Error('the broker went away');
+        }
       },
       async release() {},
     };
@@ -163,6 +172,17 @@ describe('ShardReader', () => {
     committed.faults = ['landed-but-failed'];
     expect(await reader(new ClosedShard(ids(7), 3), committed).run()).toBe('ended');
     expect(committed.events).toEqual(ids(7));
+  });
+
+  it('never writes a later page over the messages of a failed commit, which may still be on their way', async () => {
+    const committed = new Committed();
+    committed.faults = ['lost', 'landed-but-failed'];
+    expect(await reader(new ClosedShard(ids(12), 3), committed).run()).toBe('ended');
+    expect(committed.events).toEqual(ids(12));
+    expect(committed.failedMessages).toHaveLength(2);
+    for (const failed of committed.failedMessages) {
+      expect(eventIds(failed.messages)).toEqual(failed.eventIds);
+    }
   });
 
   it('stops without publishing more once fenced by a newer holder', async () => {

@@ -11,6 +11,7 @@ import type {
   StartPosition,
 } from '../ports.js';
 import type { InFlightBudget } from './in-flight-budget.js';
+import { PageArena } from './page-arena.js';
 import type { RecordProcessor, SeenEvents } from './record-processor.js';
 import { ShardThrottle } from './shard-throttle.js';
 
@@ -65,6 +66,8 @@ export class ShardReader {
     published: { eventId: string; atMs: number }[];
   } | null = null;
   private readonly log: Logger;
+  /** Where a page's messages are written; replaced whenever a step fails, as a failed commit may still hold it. */
+  private arena = new PageArena();
 
   constructor(
     private readonly shardId: string,
@@ -121,6 +124,7 @@ export class ShardReader {
         // Kafka refused this instance: retrying cannot help, and the guard is stopping the service.
         if (this.deps.accessDenied(error)) break;
         iterator = null;
+        this.arena = new PageArena();
         await sleep(await this.recover(error), stop);
       }
     }
@@ -167,7 +171,9 @@ export class ShardReader {
       this.deps.metrics.pageRead(this.shardId, { ...held, millisBehindLatest: page.millisBehindLatest });
       const last = page.records.at(-1)?.sequenceNumber ?? this.lastSequence;
       if (page.records.length > 0) {
-        const batch = processor.process(this.shardId, page.records, this.handled);
+        // The last page's commit returned, or this arena is new (read): nothing holds its bytes any more.
+        this.arena.nextPage();
+        const batch = processor.process(this.shardId, page.records, this.handled, this.arena);
         this.unconfirmed = { lastSequence: last, published: batch.published };
         const transactionSeconds = await this.commit(lease, batch.messages, last, false);
         this.unconfirmed = null;
