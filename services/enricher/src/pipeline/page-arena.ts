@@ -1,5 +1,8 @@
-/** Texts larger than this share of a chunk get buffers of their own: a few rare giants must not set the high-water. */
-const LARGEST_SHARE = 4;
+/**
+ * Texts larger than this share of a chunk stay with the caller: a few rare giants must not set the high-water. A page's
+ * event index, 500 entries of about 200 bytes, still fits.
+ */
+const LARGEST_SHARE = 2;
 
 /**
  * The bytes of one page's messages, written into buffers the shard keeps from page to page.

@@ -74,7 +74,7 @@ export class RecordProcessor {
   ) {}
 
   /**
-   * With an `arena`, the events' and alerts' text is written into it (see PageArena): the shard reader's, started on
+   * With an `arena`, the text of the events, alerts and index is written into it (see PageArena): the shard reader's, started on
    * a new page. Without one, messages keep their text as strings.
    */
   process(
@@ -137,7 +137,7 @@ export class RecordProcessor {
       batch.messages.push({
         topic: this.options.eventIndexTopic,
         key: shardId,
-        value,
+        value: arena?.write(value, Buffer.byteLength(value)) ?? value,
         timestamp: String(timestampMs),
         headers: { 'content-type': 'application/json' },
       });

@@ -12,7 +12,7 @@ import type {
 } from '../ports.js';
 import type { InFlightBudget } from './in-flight-budget.js';
 import { PageArena } from './page-arena.js';
-import type { RecordProcessor, SeenEvents } from './record-processor.js';
+import type { ProcessedBatch, RecordProcessor, SeenEvents } from './record-processor.js';
 import { ShardThrottle } from './shard-throttle.js';
 
 export interface ShardReaderOptions {
@@ -156,30 +156,23 @@ export class ShardReader {
     iterator: string,
     stop: AbortSignal,
   ): Promise<'ended' | { iterator: string; records: number; millisBehindLatest: number }> {
-    const { source, processor, budget, options } = this.deps;
+    const { budget, options } = this.deps;
     const lease = this.lease;
     if (!lease) throw new Error('no lease');
     const granted = await budget.take(options.maxRecordsPerCall, stop);
     if (granted === 0) return { iterator, records: 0, millisBehindLatest: 0 };
     let held: PageInFlight | undefined;
     try {
-      const page = await this.guard('read a page', stop, (signal) =>
-        source.readPage(iterator, granted, signal),
-      );
-      this.throttle.recordCall(page.bytes);
-      held = { records: page.records.length, bytes: page.bytes };
-      this.deps.metrics.pageRead(this.shardId, { ...held, millisBehindLatest: page.millisBehindLatest });
-      const last = page.records.at(-1)?.sequenceNumber ?? this.lastSequence;
-      if (page.records.length > 0) {
-        // The last page's commit returned, or this arena is new (read): nothing holds its bytes any more.
-        this.arena.nextPage();
-        const batch = processor.process(this.shardId, page.records, this.handled, this.arena);
+      const page = await this.readAndProcessPage(iterator, granted, stop);
+      held = page.inFlight;
+      const { batch, last } = page;
+      if (batch) {
         this.unconfirmed = { lastSequence: last, published: batch.published };
         const transactionSeconds = await this.commit(lease, batch.messages, last, false);
         this.unconfirmed = null;
         for (const { eventId, atMs } of batch.published) this.recent.remember(eventId, atMs);
         this.deps.metrics.pageCommitted(this.shardId, {
-          records: page.records.length,
+          records: held.records,
           events: batch.summaries,
           deadLetters: batch.deadLettered,
           duplicates: batch.duplicates,
@@ -190,7 +183,7 @@ export class ShardReader {
         if (batch.duplicates > 0)
           this.log.info({ duplicates: batch.duplicates }, 'dropped events already published');
         this.log.debug(
-          { read: page.records.length, enriched: batch.enriched, lastSequence: last },
+          { read: held.records, enriched: batch.enriched, lastSequence: last },
           'page committed',
         );
       }
@@ -210,13 +203,41 @@ export class ShardReader {
       }
       return {
         iterator: page.nextIterator,
-        records: page.records.length,
+        records: held.records,
         millisBehindLatest: page.millisBehindLatest,
       };
     } finally {
       if (held) this.deps.metrics.pageReleased(held);
       budget.give(granted);
     }
+  }
+
+  /**
+   * Reads a page and turns it into messages. What the commit needs is returned without the records: they are not
+   * needed once processed (a retry reads them again from Kinesis), and kept through the commit, they outlived two
+   * young-generation collections, so their bytes and objects were promoted and waited for a full collection.
+   */
+  private async readAndProcessPage(iterator: string, limit: number, stop: AbortSignal) {
+    const page = await this.guard('read a page', stop, (signal) =>
+      this.deps.source.readPage(iterator, limit, signal),
+    );
+    this.throttle.recordCall(page.bytes);
+    const inFlight: PageInFlight = { records: page.records.length, bytes: page.bytes };
+    let batch: ProcessedBatch | null = null;
+    if (page.records.length > 0) {
+      // The last page's commit returned, or this arena is new: nothing holds its bytes any more.
+      this.arena.nextPage();
+      batch = this.deps.processor.process(this.shardId, page.records, this.handled, this.arena);
+    }
+    // Counted in flight until the caller releases it, which it does for every page it is handed.
+    this.deps.metrics.pageRead(this.shardId, { ...inFlight, millisBehindLatest: page.millisBehindLatest });
+    return {
+      inFlight,
+      batch,
+      last: page.records.at(-1)?.sequenceNumber ?? this.lastSequence,
+      nextIterator: page.nextIterator,
+      millisBehindLatest: page.millisBehindLatest,
+    };
   }
 
   private async commit(
