@@ -69,9 +69,7 @@ function concatenation(parts: Piece[]): string {
     if ('text' in part && last && 'text' in last) last.text += part.text;
     else joined.push({ ...part });
   }
-  const terms = joined.map((part) => ('text' in part ? JSON.stringify(part.text) : part.code));
-  // A lone term that is a path is no string yet: a value under a string schema is written as it is.
-  return terms.length === 1 && 'code' in (joined[0] ?? {}) ? `(${terms[0]})` : `(${terms.join(' + ')})`;
+  return `(${joined.map((part) => ('text' in part ? JSON.stringify(part.text) : part.code)).join(' + ')})`;
 }
 
 /** The pieces of the JSON text of the value at `path`. */
