@@ -74,8 +74,8 @@ export class RecordProcessor {
   ) {}
 
   /**
-   * With an `arena`, the text of the events, alerts and index is written into it (see PageArena): the shard reader's, started on
-   * a new page. Without one, messages keep their text as strings.
+   * With an `arena` (the shard reader's, started on a new page), the text of the events, alerts and index is written
+   * into it: see PageArena. Without one, messages keep their text as strings.
    */
   process(
     shardId: string,
@@ -137,7 +137,7 @@ export class RecordProcessor {
       batch.messages.push({
         topic: this.options.eventIndexTopic,
         key: shardId,
-        value: arena?.write(value, Buffer.byteLength(value)) ?? value,
+        value: inArena(arena, value),
         timestamp: String(timestampMs),
         headers: { 'content-type': 'application/json' },
       });
@@ -202,7 +202,7 @@ export class RecordProcessor {
       message: {
         topic: this.options.eventsTopic,
         key: eventKey(event),
-        value: arena?.write(value, bytes) ?? value,
+        value: inArena(arena, value, bytes),
         headers: {
           'content-type': 'application/json',
           'sarwatch-event-name': event.eventName,
@@ -219,9 +219,7 @@ export class RecordProcessor {
     for (const fired of outcome.fired) {
       const alert = toAlert(fired, new Date());
       const message = alertMessage(alert, this.options.alertsTopic);
-      if (arena && typeof message.value === 'string') {
-        message.value = arena.write(message.value, Buffer.byteLength(message.value)) ?? message.value;
-      }
+      if (typeof message.value === 'string') message.value = inArena(arena, message.value);
       batch.messages.push(message);
       batch.alerts.push({ ruleId: alert.ruleId, severity: alert.severity });
     }
@@ -262,6 +260,11 @@ export function alertMessage(alert: Alert, topic: string): OutboundMessage {
       'sarwatch-severity': alert.severity,
     },
   };
+}
+
+/** The text written into the page's arena, when there is one and the text fits; else the text itself. */
+function inArena(arena: PageArena | undefined, text: string, bytes?: number): Uint8Array | string {
+  return arena === undefined ? text : (arena.write(text, bytes ?? Buffer.byteLength(text)) ?? text);
 }
 
 function indexEntry(record: CloudTrailRecord, outcome: EventIndexEntry['outcome']): EventIndexEntry {
