@@ -4,6 +4,7 @@ import type { EnrichedEvent, Visibility } from '../contract/enriched-event.js';
 import { valueAt } from '../field-path.js';
 import { PatternGroup } from '../pattern/index.js';
 import type { AlertRule } from './alert-rules.js';
+import { RememberedOutcomes } from './remembered-outcomes.js';
 
 /** A rule that fired: what goes on the alerts topic once summarised. */
 export interface FiredAlert {
@@ -73,7 +74,7 @@ export class AlertEngine {
   private readonly windows = new Map<string, BoundedMap<string, { atMs: number; eventId: string }[]>>();
   private readonly lastFired = new Map<string, BoundedMap<string, number>>();
   private readonly visibility = new BoundedMap<string, Visibility>(MAX_APPLICATIONS);
-  private readonly outcomes = new BoundedMap<string, RememberedOutcome>(MAX_REMEMBERED_OUTCOMES);
+  private readonly outcomes = new RememberedOutcomes<RememberedOutcome>(MAX_REMEMBERED_OUTCOMES, NOTHING);
 
   constructor(rules: readonly AlertRule[]) {
     this.rules = rules.filter((rule) => rule.enabled);
