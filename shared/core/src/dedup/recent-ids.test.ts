@@ -127,3 +127,28 @@ describe('RecentIds against a plain list', () => {
     expect([ids.has(idOf(6_999)), ids.has(idOf(7_000)), ids.has(idOf(11_999))]).toEqual([false, true, true]);
   });
 });
+
+describe('RecentIds memory', () => {
+  const idOf = (n: number) => `${n.toString(16).padStart(8, '0')}-1111-4222-8333-444455556666`;
+
+  it('holds its bound in at most 48 bytes an id, however the ids come', () => {
+    // Ids seen again leave holes that fill the ring sooner: growth by doubling then reached 262,144 slots.
+    const ids = new RecentIds({ windowMs: 1_000_000, maxIds: 100_000 });
+    for (let n = 0; n < 300_000; n++) ids.remember(idOf(n % 2 === 0 ? n : n - 1), n);
+    expect(ids.size).toBe(100_000);
+    expect(ids.heldBytes).toBeLessThanOrEqual(48 * 100_000);
+    expect([ids.has(idOf(99_998)), ids.has(idOf(100_000)), ids.has(idOf(299_998))]).toEqual([
+      false,
+      true,
+      true,
+    ]);
+  });
+
+  it('grows no further than the ids below the bound need', () => {
+    // Doubling held 131,072 slots, 56 bytes an id, for 75,000 ids: each shard's share of the bench's overload.
+    const ids = new RecentIds({ windowMs: 1_000_000, maxIds: 100_000 });
+    for (let n = 0; n < 75_000; n++) ids.remember(idOf(n), n);
+    expect(ids.size).toBe(75_000);
+    expect(ids.heldBytes).toBeLessThanOrEqual(45 * 75_000);
+  });
+});

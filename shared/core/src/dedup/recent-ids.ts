@@ -18,7 +18,7 @@ const EMPTY = 0;
  * A drain or an overload remembers hundreds of thousands of ids, the largest part of the enricher's heap when they
  * were strings in a Map (about 130 bytes each, all marked by every collection). CloudTrail's eventIDs are UUIDs, so
  * they are kept as four 32-bit words in typed arrays instead: a ring in the order they were remembered, and an
- * open-addressing table over it, 32 bytes a slot (43-85 bytes an id) and nothing for the collector to walk. Any
+ * open-addressing table over it, 32 to 48 bytes an id at the bound and nothing for the collector to walk. Any
  * other id is kept as a string beside them, in the same order.
  */
 export class RecentIds {
@@ -31,6 +31,8 @@ export class RecentIds {
   #table: Int32Array;
   /** Where string ids are, the UUIDs' table's counterpart. */
   #stringSlots = new Map<string, number>();
+  /** The ring's largest size: 4/3 of maxIds, so that a ring holding maxIds ids still has a quarter free. */
+  readonly #maxSlots: number;
   /** Logical positions: slot = position modulo the ring's size. */
   #oldest = 0;
   #next = 0;
@@ -46,13 +48,19 @@ export class RecentIds {
     }
     // The ring grows as ids come; a small bound starts small.
     const slots = Math.min(MAX_INITIAL_SLOTS, 2 ** Math.ceil(Math.log2(options.maxIds + 1)));
+    this.#maxSlots = Math.max(slots, Math.ceil((options.maxIds * 4) / 3));
     this.#words = new Uint32Array(slots * 4);
     this.#times = new Float64Array(slots).fill(GONE);
-    this.#table = new Int32Array(slots * 2);
+    this.#table = new Int32Array(this.#tableLength(slots));
   }
 
   get size(): number {
     return this.#live;
+  }
+
+  /** The memory the ids are kept in, outside V8's heap: 24 bytes a slot and 4 an entry of the table. */
+  get heldBytes(): number {
+    return this.#words.byteLength + this.#times.byteLength + this.#table.byteLength;
   }
 
   has(id: string): boolean {
@@ -132,6 +140,14 @@ export class RecentIds {
     );
   }
 
+  /**
+   * A power of two at least twice the ids a ring of `slots` can hold, so the table stays at most half full: maxIds,
+   * and the one `remember` adds before it forgets the oldest.
+   */
+  #tableLength(slots: number): number {
+    return 2 ** Math.ceil(Math.log2(2 * Math.min(slots, this.options.maxIds + 1)));
+  }
+
   /** Where a UUID's probing starts. Version 4 UUIDs are random, but mixing keeps others from crowding. */
   #home(words: Uint32Array, base: number): number {
     let hash = Math.imul((words[base] as number) ^ 0x9e3779b9, 0x85ebca6b);
@@ -168,13 +184,14 @@ export class RecentIds {
 
   /**
    * The ring is full: copies what is still remembered, in order, to the front of a ring of the same size when at
-   * most three quarters of it is, else of twice the size, and indexes it again. A quarter or more is then free, so
-   * each id is copied a few times at most over its life, and the ring never outgrows the smallest power of two
-   * at least 4/3 of maxIds.
+   * most three quarters of it is, else of half again the size up to 4/3 of maxIds, and indexes it again. A quarter
+   * or more is then free, so each id is copied a few times at most over its life. Only the table needs a power of
+   * two: a ring doubled to the next one held 131,072 slots for the 75,000 ids of each shard in the bench's overload.
    */
   #rebuild(): void {
     const oldSlots = this.#times.length;
-    const slots = this.#live * 4 <= oldSlots * 3 ? oldSlots : oldSlots * 2;
+    const slots =
+      this.#live * 4 <= oldSlots * 3 ? oldSlots : Math.min(Math.ceil(oldSlots * 1.5), this.#maxSlots);
     const words = new Uint32Array(slots * 4);
     const times = new Float64Array(slots).fill(GONE);
     const strings = new Map<number, string>();
@@ -192,7 +209,7 @@ export class RecentIds {
     this.#times = times;
     this.#strings = strings;
     this.#stringSlots = new Map([...strings].map(([slot, text]) => [text, slot]));
-    this.#table = new Int32Array(slots * 2);
+    this.#table = new Int32Array(this.#tableLength(slots));
     for (let slot = 0; slot < kept; slot++) if (!strings.has(slot)) this.#insert(slot);
     this.#oldest = 0;
     this.#next = kept;
