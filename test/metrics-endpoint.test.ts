@@ -60,6 +60,7 @@ describe('metrics and health endpoints', () => {
     // Everything read is committed by now, so nothing is in flight.
     expect(text).toContain('sarwatch_in_flight_bytes 0');
     expect(text).toContain('sarwatch_in_flight_records 0');
+    expect(text).toMatch(/sarwatch_remembered_id_bytes\{shard="shardId-000000000001"\} [1-9]\d*/);
 
     enricher.child.kill('SIGTERM');
     expect((await enricher.exited).code).toBe(0);

@@ -112,6 +112,8 @@ export interface CommittedPage {
   alerts: readonly AlertSummary[];
   alertsSuppressed: number;
   transactionSeconds: number;
+  /** What the shard's remembered ids (to drop upstream duplicates) take in memory, after the page. */
+  rememberedIdBytes: number;
 }
 
 export interface AlertSummary {

@@ -112,6 +112,11 @@ export class PrometheusMetrics implements PipelineMetrics, AlertRulesMetrics {
     'From the newest committed event eventTime to its commit, per shard',
     ['shard'],
   );
+  private readonly rememberedIdBytes = this.gauge(
+    'sarwatch_remembered_id_bytes',
+    'Memory the ids remembered to drop upstream duplicates take, per shard (at most DEDUP_MAX_IDS_PER_SHARD of them)',
+    ['shard'],
+  );
   private readonly lastCheckpoint = this.gauge(
     'sarwatch_last_checkpoint_timestamp_seconds',
     'When each shard last committed a checkpoint (Unix time); time() minus it is the checkpoint age',
@@ -174,6 +179,7 @@ export class PrometheusMetrics implements PipelineMetrics, AlertRulesMetrics {
     const now = Date.now();
     this.lastCheckpoint.set({ shard: shardId }, now / 1000);
     this.transactionSeconds.observe(page.transactionSeconds);
+    this.rememberedIdBytes.set({ shard: shardId }, page.rememberedIdBytes);
     if (page.records > 0) this.batchRecords.observe(page.records);
     let newest = Number.NEGATIVE_INFINITY;
     for (const event of page.events) {
@@ -214,6 +220,7 @@ export class PrometheusMetrics implements PipelineMetrics, AlertRulesMetrics {
     // A shard held elsewhere now: its last values here would only mislead.
     this.behind.remove({ shard: shardId });
     this.newestEventAge.remove({ shard: shardId });
+    this.rememberedIdBytes.remove({ shard: shardId });
   }
 
   stalled(shardId: string): void {

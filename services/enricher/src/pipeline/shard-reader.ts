@@ -179,6 +179,7 @@ export class ShardReader {
           alerts: batch.alerts,
           alertsSuppressed: batch.alertsSuppressed,
           transactionSeconds,
+          rememberedIdBytes: this.recent.heldBytes,
         });
         if (batch.duplicates > 0)
           this.log.info({ duplicates: batch.duplicates }, 'dropped events already published');
@@ -197,6 +198,7 @@ export class ShardReader {
           alerts: [],
           alertsSuppressed: 0,
           transactionSeconds,
+          rememberedIdBytes: this.recent.heldBytes,
         });
         this.log.info({ lastSequence: last }, 'shard closed and read to its end');
         return 'ended';
