@@ -5,8 +5,8 @@ import { RecentIds } from '../dedup/recent-ids.js';
  * The outcomes of the last `limit` first evaluations, by event id, for a retry to get the same outcome again.
  *
  * Nearly every outcome is empty (the bench's drain raises 7,486 alerts for 200,000 events). One map of all of them
- * held 50,000 id strings and entries on V8's heap, the largest part of what a drain still promoted and what every
- * full collection marked. So the ids evaluated are kept as numbers outside the heap (`RecentIds`, 32 bytes each), and
+ * held 50,000 id strings and entries on V8's heap, the largest single item a drain still promoted, which every full
+ * collection marked. So the ids evaluated are kept as numbers outside the heap (`RecentIds`, 32-48 bytes each), and
  * only the outcomes that did something are kept in a map beside them.
  *
  * A remembered id whose outcome is not in the map had an empty one: the map forgets an outcome only after `limit`
