@@ -17,4 +17,7 @@
  * peaked at 240 MiB charged of its 384. Factors of 2 and 2.5 gave 54-56 µs and 229-231 MiB, 48-50 µs and 237-246
  * MiB. V8 still lets the heap grow at most halfway to its limit at once, so a container's limit bounds it as before.
  */
-export const SARWATCH_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=125'];
+export const SARWATCH_NODE_FLAGS: readonly string[] = [
+  '--max-semi-space-size=4',
+  '--heap-growing-percent=125',
+];
