@@ -28,6 +28,11 @@ export interface RecordPage {
   nextIterator: string | null;
   millisBehindLatest: number;
   bytes: number;
+  /**
+   * Frees the memory of the records' data at once, emptying every view of it: only once nothing reads it any more,
+   * after the page's commit returned. A page never released is left to the garbage collector.
+   */
+  release(): void;
 }
 
 export interface RecordSource {

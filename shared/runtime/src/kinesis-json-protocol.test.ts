@@ -1,11 +1,15 @@
+import { Readable } from 'node:stream';
 import { DescribeStreamSummaryCommand, GetRecordsCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import type { HttpRequest, HttpResponse } from '@smithy/types';
 import { describe, expect, it } from 'vitest';
 import { createKinesisClient } from './kinesis-client.js';
-import { KinesisJsonProtocol } from './kinesis-json-protocol.js';
+import { KinesisJsonProtocol, releaseRecordData } from './kinesis-json-protocol.js';
 
-/** A client whose every call is answered with `status` and `body`, through the SDK's whole middleware stack. */
-function answering(status: number, body: unknown, headers: Record<string, string> = {}) {
+/**
+ * A client whose every call is answered with `status` and `body`, through the SDK's whole middleware stack: the body
+ * in one piece, or as a stream of the given chunks, as Node's HTTP client delivers it.
+ */
+function answering(status: number, body: unknown, headers: Record<string, string> = {}, chunkBytes?: number) {
   const requests: HttpRequest[] = [];
   const requestHandler = {
     handle: async (request: HttpRequest) => {
@@ -14,7 +18,7 @@ function answering(status: number, body: unknown, headers: Record<string, string
         response: {
           statusCode: status,
           headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'req-1', ...headers },
-          body: Buffer.from(JSON.stringify(body)),
+          body: inChunks(Buffer.from(JSON.stringify(body)), chunkBytes),
         } satisfies HttpResponse,
       };
     },
@@ -28,6 +32,15 @@ function answering(status: number, body: unknown, headers: Record<string, string
   });
   return { client, requests };
 }
+
+function inChunks(bytes: Buffer, chunkBytes: number | undefined): Buffer | Readable {
+  if (chunkBytes === undefined) return bytes;
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += chunkBytes) chunks.push(bytes.subarray(at, at + chunkBytes));
+  return Readable.from(chunks);
+}
+
+const base64 = (text: string) => Buffer.from(text).toString('base64');
 
 describe('KinesisJsonProtocol', () => {
   it('reads a GetRecords page: data decoded, arrival times as dates, the rest as sent', async () => {
@@ -65,6 +78,49 @@ describe('KinesisJsonProtocol', () => {
     expect(page).toMatchObject({ NextShardIterator: 'next', MillisBehindLatest: 1500 });
     expect(page.ChildShards?.[0]?.ParentShards).toEqual(['shardId-1']);
     expect(page.$metadata).toMatchObject({ httpStatusCode: 200, requestId: 'req-1' });
+  });
+
+  it('reads a body that arrives in chunks, characters split between them', async () => {
+    const data = ['{"eventID":"ü-1"}', '{"eventID":"€-2"}'];
+    const { client } = answering(
+      200,
+      {
+        Records: data.map((text, index) => ({
+          SequenceNumber: `${index}`,
+          Data: base64(text),
+          PartitionKey: 'ä',
+        })),
+      },
+      {},
+      7,
+    );
+    const page = await client.send(new GetRecordsCommand({ ShardIterator: 'it' }));
+    expect(page.Records?.map((record) => Buffer.from(record.Data ?? []).toString())).toEqual(data);
+    expect(page.Records?.[1]?.PartitionKey).toBe('ä');
+  });
+
+  it('decodes a page’s data into one buffer, which releaseRecordData frees at once, and no other buffer', async () => {
+    const { client } = answering(
+      200,
+      { Records: ['a', 'bc', ''].map((text, index) => ({ SequenceNumber: `${index}`, Data: base64(text) })) },
+      {},
+      4,
+    );
+    const records = (await client.send(new GetRecordsCommand({ ShardIterator: 'it' }))).Records ?? [];
+    const [first, second, third] = records.map((record) => record.Data ?? new Uint8Array());
+    expect(second?.buffer).toBe(first?.buffer);
+    expect(third?.buffer).toBe(first?.buffer);
+    expect(Buffer.from(second ?? []).toString()).toBe('bc');
+
+    // Buffer's pool, shared by every small buffer: freeing it would empty them all.
+    const pooled = Buffer.from('kept');
+    releaseRecordData(pooled);
+    expect(pooled.toString()).toBe('kept');
+
+    releaseRecordData(second ?? new Uint8Array());
+    expect(first?.buffer.byteLength).toBe(0);
+    expect([first?.byteLength, second?.byteLength]).toEqual([0, 0]);
+    releaseRecordData(first ?? new Uint8Array());
   });
 
   it('reads a closed shard’s last page, which has no next iterator', async () => {

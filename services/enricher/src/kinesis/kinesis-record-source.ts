@@ -6,6 +6,7 @@ import {
   ListShardsCommand,
   type Shard,
 } from '@aws-sdk/client-kinesis';
+import { releaseRecordData } from '@sarwatch/runtime';
 import { EnricherError } from '../errors.js';
 import type { RecordPage, RecordSource, ShardInfo, StartPosition } from '../ports.js';
 
@@ -85,6 +86,9 @@ export class KinesisRecordSource implements RecordSource {
       nextIterator: result.NextShardIterator ?? null,
       millisBehindLatest: result.MillisBehindLatest ?? 0,
       bytes,
+      release: () => {
+        for (const { data } of records) releaseRecordData(data);
+      },
     };
   }
 

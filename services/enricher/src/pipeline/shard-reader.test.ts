@@ -36,6 +36,8 @@ const event = (eventID: string) =>
 class ClosedShard implements RecordSource {
   hangOnce = false;
   reads = 0;
+  /** Each page read, by its first sequence number, and whether its data was released. */
+  readonly pages: { first: string; released: boolean }[] = [];
   private readonly records: StreamRecord[];
 
   constructor(
@@ -67,11 +69,16 @@ class ClosedShard implements RecordSource {
     const start = Number(iterator);
     const records = this.records.slice(start, start + Math.min(limit, this.pageSize));
     const next = start + records.length;
+    const page = { first: records[0]?.sequenceNumber ?? '', released: false };
+    this.pages.push(page);
     return {
       records,
       nextIterator: next >= this.records.length ? null : String(next),
       millisBehindLatest: 0,
       bytes: 0,
+      release: () => {
+        page.released = true;
+      },
     };
   }
 }
@@ -183,6 +190,20 @@ describe('ShardReader', () => {
     for (const failed of committed.failedMessages) {
       expect(eventIds(failed.messages)).toEqual(failed.eventIds);
     }
+  });
+
+  it('frees a page’s data once its commit returned, never after a failed commit, which may still be sending it', async () => {
+    const committed = new Committed();
+    committed.faults = ['lost', 'landed-but-failed'];
+    const source = new ClosedShard(ids(12), 3);
+    expect(await reader(source, committed).run()).toBe('ended');
+    expect(source.pages).toEqual([
+      { first: '1', released: false },
+      { first: '1', released: false },
+      { first: '4', released: true },
+      { first: '7', released: true },
+      { first: '10', released: true },
+    ]);
   });
 
   it('stops without publishing more once fenced by a newer holder', async () => {

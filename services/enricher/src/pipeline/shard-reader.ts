@@ -169,6 +169,8 @@ export class ShardReader {
       if (batch) {
         this.unconfirmed = { lastSequence: last, published: batch.published };
         const transactionSeconds = await this.commit(lease, batch.messages, last, false);
+        // Only after a commit that returned: a failed one may still be sending the page's dead letters.
+        page.release();
         this.unconfirmed = null;
         for (const { eventId, atMs } of batch.published) this.recent.remember(eventId, atMs);
         this.deps.metrics.pageCommitted(this.shardId, {
@@ -233,9 +235,11 @@ export class ShardReader {
     }
     // Counted in flight until the caller releases it, which it does for every page it is handed.
     this.deps.metrics.pageRead(this.shardId, { ...inFlight, millisBehindLatest: page.millisBehindLatest });
+    if (batch === null) page.release();
     return {
       inFlight,
       batch,
+      release: () => page.release(),
       last: page.records.at(-1)?.sequenceNumber ?? this.lastSequence,
       nextIterator: page.nextIterator,
       millisBehindLatest: page.millisBehindLatest,
