@@ -28,7 +28,7 @@ const Encoder = require('kafkajs/src/protocol/encoder.js') as EncoderClass;
 const KafkajsOwnEncoder = Object.getPrototypeOf(Encoder) as EncoderClass;
 const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => unknown;
 const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as {
-  RecordBatch: (batch: { records: unknown[]; transactional?: boolean }) => Promise<{ buffer: Buffer }>;
+  RecordBatch: (batch: { records: unknown[]; transactional?: boolean }) => Promise<AnyEncoder>;
 };
 const decodeBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (
   decoder: unknown,
@@ -210,5 +210,26 @@ describe("kafkajs' hot path", () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('frees the copies a request is joined from as soon as it is joined: only the request stays', async () => {
+    const value = Buffer.alloc(3_000, 7);
+    const records = Array.from({ length: 700 }, (_, offsetDelta) =>
+      Record({ offsetDelta, key: `k${offsetDelta}`, value, headers: {} }),
+    );
+    // The records are encoded before: what is measured is the batch (its body, then the batch around it) and the
+    // request around that, 2 MB each, which kafkajs copies into one another.
+    const before = process.memoryUsage().arrayBuffers;
+    const batch = await RecordBatch({ transactional: true, records });
+    const request = new Encoder().writeInt32(1).writeEncoder(batch).buffer;
+    const grown = process.memoryUsage().arrayBuffers - before;
+    expect(request.length).toBeGreaterThan(2_000_000);
+    expect(grown).toBeLessThan(1.5 * request.length);
+  });
+
+  it('refuses to read bytes it has freed, rather than send a short copy', () => {
+    const child = new Encoder().writeBytes(Buffer.alloc(20_000, 1));
+    expect(new Encoder().writeEncoder(child).buffer.length).toBe(20_004);
+    expect(() => new Encoder().writeEncoder(child).buffer).toThrow(/already sent and freed/);
   });
 });
