@@ -72,6 +72,9 @@ EXPOSE 9464 9465
 # (`healthcheck: {disable: true}` in compose).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.METRICS_PORT || 9464) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# The V8 flags: SARWATCH_NODE_FLAGS in shared/runtime/src/node-flags.ts says why (a test keeps them equal).
+# glibc's allocator and the V8 flags: SARWATCH_ALLOCATOR_ENV and SARWATCH_NODE_FLAGS in
+# shared/runtime/src/process-settings.ts say why (a test keeps them equal).
+ENV MALLOC_MMAP_THRESHOLD_=131072
+ENV MALLOC_ARENA_MAX=2
 ENTRYPOINT ["node", "--max-semi-space-size=4", "--heap-growing-percent=125", "services/cli/dist/bin.js"]
 CMD ["run"]

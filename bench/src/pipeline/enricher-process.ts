@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SARWATCH_NODE_FLAGS } from '@sarwatch/runtime';
+import { SARWATCH_ALLOCATOR_ENV, SARWATCH_NODE_FLAGS } from '@sarwatch/runtime';
 
 /** The built `sarwatch` command, which the bench runs as a process of its own. */
 export const SARWATCH_CLI = fileURLToPath(new URL('../../../services/cli/dist/bin.js', import.meta.url));
@@ -121,6 +121,7 @@ export class EnricherUnderBench {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: {
         ...sarwatchEnv(brokers, topics, PASSED_THROUGH),
+        ...SARWATCH_ALLOCATOR_ENV,
         KINESIS_ENDPOINT: kinesisEndpoint,
         KINESIS_START_POSITION: 'TRIM_HORIZON',
         BENCH_SKIP_ENRICHMENT: String(skipEnrichment),

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { SARWATCH_NODE_FLAGS } from '@sarwatch/runtime';
+import { SARWATCH_ALLOCATOR_ENV, SARWATCH_NODE_FLAGS } from '@sarwatch/runtime';
 import { ProcessUsage, SARWATCH_CLI } from '../pipeline/enricher-process.js';
 
 const SAMPLE_MS = 100;
@@ -34,7 +34,7 @@ export async function runMeasured(
   const started = performance.now();
   const child = spawn(process.execPath, [...SARWATCH_NODE_FLAGS, SARWATCH_CLI, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env,
+    env: { ...env, ...SARWATCH_ALLOCATOR_ENV },
   });
   const usage = new ProcessUsage(child.pid ?? 0);
   const sample = () => {

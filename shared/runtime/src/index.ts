@@ -14,7 +14,7 @@ export { releaseRecordData } from './kinesis-json-protocol.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { LoggingConfigSchema } from './logging-config.js';
 export { type MetricsServerOptions, MetricsUnavailableError, startMetricsServer } from './metrics-server.js';
-export { SARWATCH_NODE_FLAGS } from './node-flags.js';
+export { SARWATCH_ALLOCATOR_ENV, SARWATCH_NODE_FLAGS } from './process-settings.js';
 export { sleep } from './sleep.js';
 export {
   EXIT_FORCED,

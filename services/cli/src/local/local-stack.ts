@@ -18,7 +18,13 @@ import {
 } from '@sarwatch/devstack';
 import { type BusCounts, createEventGenerator, KinesisFeeder } from '@sarwatch/feeder';
 import { type KafkaConnection, parseKafkaConnection } from '@sarwatch/kafka';
-import { createKinesisClient, type Logger, SARWATCH_NODE_FLAGS, sleep } from '@sarwatch/runtime';
+import {
+  createKinesisClient,
+  type Logger,
+  SARWATCH_ALLOCATOR_ENV,
+  SARWATCH_NODE_FLAGS,
+  sleep,
+} from '@sarwatch/runtime';
 import { LOCAL_OTHER_SERVICE_RATIO, localSarRule } from '../infra/sar-rule.js';
 import { followTopics } from '../kafka/topic-follower.js';
 import { lockDataFolder, type PortClaim, refuseTakenPorts } from './local-guard.js';
@@ -225,6 +231,7 @@ function startEnricher(
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
       ...process.env,
+      ...SARWATCH_ALLOCATOR_ENV,
       KINESIS_STREAM_NAME: options.streamName,
       METRICS_PORT: String(options.metricsPort),
       KINESIS_ENDPOINT: kinesisEndpoint,
