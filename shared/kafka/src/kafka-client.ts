@@ -2,6 +2,7 @@ import type { Logger } from '@sarwatch/runtime';
 import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 import { mskIamTokens, tokenFile } from './bearer-tokens.js';
 import type { KafkaConnection, KafkaSasl } from './connection-config.js';
+import { requestFreeingSockets } from './kafkajs-hot-path.js';
 import { kafkajsLogWriter } from './kafkajs-log.js';
 import { oauthBearerMechanism } from './sasl-oauthbearer.js';
 
@@ -51,5 +52,6 @@ export function createKafka({
     retry: { initialRetryTime: 200, retries: 5, maxRetryTime: 5_000 },
     logLevel: logLevel.WARN,
     logCreator: () => kafkajsLogWriter(kafkaLog),
+    socketFactory: requestFreeingSockets(),
   });
 }

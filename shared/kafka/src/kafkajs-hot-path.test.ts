@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
+import { createServer, type Socket } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { kafkajsHotPathInstalled } from './kafkajs-hot-path.js';
+import { describe, expect, it, vi } from 'vitest';
+import { kafkajsHotPathInstalled, requestFreeingSockets } from './kafkajs-hot-path.js';
 
 const require = createRequire(import.meta.url);
 const kafkajsOwnCrc = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C.js') as (
@@ -231,5 +233,34 @@ describe("kafkajs' hot path", () => {
     const child = new Encoder().writeBytes(Buffer.alloc(20_000, 1));
     expect(new Encoder().writeEncoder(child).buffer.length).toBe(20_004);
     expect(() => new Encoder().writeEncoder(child).buffer).toThrow(/already sent and freed/);
+  });
+
+  it('frees a request once its socket has written it, and leaves any other buffer as it is', async () => {
+    const received: Buffer[] = [];
+    const server = createServer((peer) => peer.on('data', (chunk: Buffer) => received.push(chunk)));
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    let socket: Socket | undefined;
+    await new Promise<void>((connected) => {
+      // kafkajs passes null for a plain connection, though its type says otherwise.
+      const ssl = null as unknown as ConnectionOptions;
+      socket = requestFreeingSockets()({ host: '127.0.0.1', port, ssl, onConnect: connected });
+    });
+    try {
+      const request = new Encoder()
+        .writeInt32(7)
+        .writeEncoder(new Encoder().writeBytes(Buffer.alloc(40_000, 3))).buffer;
+      const expected = Buffer.from(request);
+      const other = Buffer.from('a SASL message');
+      await new Promise<void>((written) => socket?.write(request, 'binary', () => written()));
+      await new Promise<void>((written) => socket?.write(other, () => written()));
+      expect(request.length).toBe(0);
+      expect(other.toString()).toBe('a SASL message');
+      await vi.waitFor(() => expect(Buffer.concat(received)).toEqual(Buffer.concat([expected, other])));
+    } finally {
+      socket?.destroy();
+      await new Promise((closed) => server.close(closed));
+    }
   });
 });

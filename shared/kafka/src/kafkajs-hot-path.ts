@@ -1,11 +1,13 @@
 import { createRequire, Module } from 'node:module';
 import { crc32c } from '@node-rs/crc32';
+import type { ISocketFactory } from 'kafkajs';
 
 /**
  * Two of kafkajs' internals, replaced before kafkajs first loads them: together they were a third of the enricher's
  * CPU in a drain's profile (`npm run bench -- --only e2e --profile`), and kafkajs (frozen since 2.2.4) has no
  * setting for either. Each replacement takes the same input and gives the same bytes; the CLI's entry point imports
- * this module first, and `kafkajsHotPathInstalled` says whether that happened in time.
+ * this module first, and `kafkajsHotPathInstalled` says whether that happened in time. The encoder's large buffers
+ * are also freed as soon as nothing reads them, the request's by the sockets of `requestFreeingSockets`.
  */
 const require = createRequire(import.meta.url);
 const CRC32C_MODULE = require.resolve('kafkajs/src/protocol/recordBatch/crc32C/index.js');
@@ -17,6 +19,17 @@ const ENCODER_MODULE = require.resolve('kafkajs/src/protocol/encoder.js');
  * here could only fail loudly, never store damaged data.
  */
 const checksum = (buffer: Uint8Array): number => crc32c(buffer);
+
+/**
+ * The memory of buffers large enough to be referenced, each allocated for one encoder alone (never Node's pool,
+ * which other buffers share). Once joined into the encoder that referenced it, nothing reads it any more: in
+ * kafkajs 2.2.4, every large buffer an encoder hands out is written into one other encoder at once (a record
+ * batch, its body) or is the request, which the socket writes and nothing joins. It is freed then, rather than left
+ * for a full collection: a produce request of 2 MB left 4 MB of such copies per page, and the request itself waits
+ * for the broker's answer, long enough to be promoted. An encoder that reads freed memory throws rather than writing
+ * a short copy.
+ */
+const separate = new WeakSet<ArrayBufferLike>();
 
 interface KafkajsEncoder {
   buf: Buffer;
@@ -65,15 +78,6 @@ const GROWTH_HEADROOM_BYTES = 256;
 function pooledEncoder(Encoder: KafkajsEncoderClass): KafkajsEncoderClass {
   const ownBuffers = new WeakSet<Buffer>();
   const isLarge = (buffer: Buffer) => buffer.length >= REFERENCED_FROM_BYTES && ownBuffers.has(buffer);
-  /**
-   * The memory of buffers large enough to be referenced, each allocated for one encoder alone (never Node's pool,
-   * which other buffers share). Once joined into the encoder that referenced it, nothing reads it any more: in
-   * kafkajs 2.2.4, every large buffer an encoder hands out is written into one other encoder at once (a record
-   * batch, its body) or sent as the request, which no join copies. It is freed then, rather than left for a full
-   * collection: a produce request of 2 MB left 4 MB of such copies per page. An encoder that reads freed memory
-   * throws rather than writing a short copy.
-   */
-  const separate = new WeakSet<ArrayBufferLike>();
   const allocate = (size: number): Buffer => {
     if (size < REFERENCED_FROM_BYTES) return Buffer.allocUnsafe(size);
     const buffer = Buffer.allocUnsafeSlow(size);
@@ -194,6 +198,31 @@ function pooledEncoder(Encoder: KafkajsEncoderClass): KafkajsEncoderClass {
 /** Detaching an ArrayBuffer gives its memory back at once, where dropping it waits for a full collection. */
 function free(buffer: ArrayBufferLike): void {
   if (buffer instanceof ArrayBuffer) buffer.transfer(0);
+}
+
+const kafkajsSockets = require('kafkajs/src/network/socketFactory.js') as () => ISocketFactory;
+
+/**
+ * kafkajs' own sockets, each of whose writes frees the request it was given once written. kafkajs writes each
+ * request once and reads it no more (a retry encodes it anew). Once a write's callback has run, the socket no longer
+ * needs its bytes either: a Writable's caller may reuse them from then on. Only buffers the encoder allocated on
+ * their own are freed; any other (a SASL message) is written as it is.
+ */
+export function requestFreeingSockets(): ISocketFactory {
+  const open = kafkajsSockets();
+  return (options) => {
+    const socket = open(options);
+    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+    socket.write = ((data: unknown, ...rest: unknown[]) => {
+      if (!(data instanceof Uint8Array) || !separate.has(data.buffer)) return write(data, ...rest);
+      const written = typeof rest.at(-1) === 'function' ? (rest.pop() as (error?: Error) => void) : undefined;
+      return write(data, ...rest, (error?: Error) => {
+        if (separate.delete(data.buffer)) free(data.buffer);
+        written?.(error);
+      });
+    }) as typeof socket.write;
+    return socket;
+  };
 }
 
 const loadedBefore = Boolean(require.cache[CRC32C_MODULE] || require.cache[ENCODER_MODULE]);
