@@ -263,4 +263,27 @@ describe("kafkajs' hot path", () => {
       await new Promise((closed) => server.close(closed));
     }
   });
+
+  it('asks for no negative timer delay when it checks a request queue, which Node 24 warns about', () => {
+    const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as new (options: {
+      clientId: string;
+      broker: string;
+      logger: unknown;
+    }) => {
+      throttledUntil: number;
+      throttleCheckTimeoutId: NodeJS.Timeout | null;
+      scheduleCheckPendingRequests(): void;
+    };
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      const queue = new RequestQueue({ clientId: 'test', broker: 'broker:9092', logger: {} });
+      queue.scheduleCheckPendingRequests();
+      expect(timers).toHaveBeenCalledTimes(1);
+      expect(timers.mock.calls[0]?.[1]).toBeGreaterThanOrEqual(0);
+      expect(queue.throttledUntil).toBe(-1);
+      clearTimeout(queue.throttleCheckTimeoutId ?? undefined);
+    } finally {
+      timers.mockRestore();
+    }
+  });
 });

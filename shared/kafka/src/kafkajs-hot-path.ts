@@ -225,6 +225,34 @@ export function requestFreeingSockets(): ISocketFactory {
   };
 }
 
+interface KafkajsRequestQueue {
+  pending: unknown[];
+  throttledUntil: number;
+  scheduleCheckPendingRequests(): void;
+}
+const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as {
+  prototype: KafkajsRequestQueue;
+};
+
+/**
+ * kafkajs schedules a check of a connection's request queue `throttledUntil - Date.now()` ms ahead, which is negative
+ * whenever nothing is throttled (`throttledUntil` is -1). Node runs such a timer after 1 ms and, from Node 24 on, also
+ * prints a TimeoutNegativeWarning: a line that is not JSON on every process's stderr. With nothing pending, kafkajs
+ * uses that delay as it is, so it is asked with 1 ms instead, what Node would have used; with requests pending, kafkajs
+ * already replaces a past throttle by its own interval.
+ */
+const scheduleCheck = RequestQueue.prototype.scheduleCheckPendingRequests;
+RequestQueue.prototype.scheduleCheckPendingRequests = function (this: KafkajsRequestQueue) {
+  if (this.pending.length > 0) return scheduleCheck.call(this);
+  const throttledUntil = this.throttledUntil;
+  this.throttledUntil = Math.max(throttledUntil, Date.now() + 1);
+  try {
+    scheduleCheck.call(this);
+  } finally {
+    this.throttledUntil = throttledUntil;
+  }
+};
+
 const loadedBefore = Boolean(require.cache[CRC32C_MODULE] || require.cache[ENCODER_MODULE]);
 if (!loadedBefore) {
   const crcModule = new Module(CRC32C_MODULE);
