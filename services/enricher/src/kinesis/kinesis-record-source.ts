@@ -86,8 +86,9 @@ export class KinesisRecordSource implements RecordSource {
       nextIterator: result.NextShardIterator ?? null,
       millisBehindLatest: result.MillisBehindLatest ?? 0,
       bytes,
+      // The protocol decodes all of a page's data into one buffer: any record's data names it.
       release: () => {
-        for (const { data } of records) releaseRecordData(data);
+        if (records[0]) releaseRecordData(records[0].data);
       },
     };
   }
