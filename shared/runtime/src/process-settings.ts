@@ -30,9 +30,10 @@ export const SARWATCH_NODE_FLAGS: readonly string[] = [
  * request. glibc maps such a buffer on its own and unmaps it when freed, but raises its threshold for doing so to
  * the size of each one freed, so that soon after start they come from its heap instead, where freed memory stays
  * with the process. With the threshold fixed, the freed memory leaves at once. A drain's peak RSS varied from 203
- * to 266 MiB between two runs of the same build (`npm run bench -- --only e2e,overload,outage`); fixed, it was
- * 198 MiB, the overload's 257 against 292, at 2.5 µs more CPU per event for the mapping. Two arenas rather than
- * eight per core keep the allocations of V8's and libuv's threads from holding memory of their own.
+ * (`npm run bench -- --only e2e`) to 266 MiB (`--only e2e,overload,outage`) between two runs of the same build;
+ * fixed, the second run's figures were 198 MiB, and 257 against 292 MiB in the overload, at 2.5 µs more CPU per
+ * event for the mapping. Two arenas rather than eight per core keep the allocations of V8's and libuv's threads from
+ * holding memory of their own.
  */
 export const SARWATCH_ALLOCATOR_ENV: Readonly<Record<string, string>> = {
   MALLOC_MMAP_THRESHOLD_: '131072',
