@@ -7,7 +7,8 @@ import type { ISocketFactory } from 'kafkajs';
  * CPU in a drain's profile (`npm run bench -- --only e2e --profile`), and kafkajs (frozen since 2.2.4) has no
  * setting for either. Each replacement takes the same input and gives the same bytes; the CLI's entry point imports
  * this module first, and `kafkajsHotPathInstalled` says whether that happened in time. The encoder's large buffers
- * are also freed as soon as nothing reads them, the request's by the sockets of `requestFreeingSockets`.
+ * are also freed as soon as nothing reads them, the request's by the sockets of `requestFreeingSockets`, and the
+ * request queue no longer asks Node for a timer with a negative delay (below).
  */
 const require = createRequire(import.meta.url);
 const CRC32C_MODULE = require.resolve('kafkajs/src/protocol/recordBatch/crc32C/index.js');
