@@ -1,5 +1,6 @@
 import { createRequire, Module } from 'node:module';
 import { crc32c } from '@node-rs/crc32';
+import { freeNow } from '@sarwatch/runtime';
 import type { ISocketFactory } from 'kafkajs';
 
 /**
@@ -119,7 +120,7 @@ function pooledEncoder(Encoder: KafkajsEncoderClass): KafkajsEncoderClass {
         let at = 0;
         for (const part of this.parts) at += readable(part).copy(joined, at);
         readable(this.buf).copy(joined, at, 0, this.offset);
-        for (const { buffer } of this.parts) if (separate.delete(buffer)) free(buffer);
+        for (const { buffer } of this.parts) if (separate.delete(buffer)) freeNow(buffer);
         this.parts = [];
         this.partsSize = 0;
         this.buf = joined;
@@ -196,11 +197,6 @@ function pooledEncoder(Encoder: KafkajsEncoderClass): KafkajsEncoderClass {
   return PooledEncoder;
 }
 
-/** Detaching an ArrayBuffer gives its memory back at once, where dropping it waits for a full collection. */
-function free(buffer: ArrayBufferLike): void {
-  if (buffer instanceof ArrayBuffer) buffer.transfer(0);
-}
-
 const kafkajsSockets = require('kafkajs/src/network/socketFactory.js') as () => ISocketFactory;
 
 /**
@@ -218,7 +214,7 @@ export function requestFreeingSockets(): ISocketFactory {
       if (!(data instanceof Uint8Array) || !separate.has(data.buffer)) return write(data, ...rest);
       const written = typeof rest.at(-1) === 'function' ? (rest.pop() as (error?: Error) => void) : undefined;
       return write(data, ...rest, (error?: Error) => {
-        if (separate.delete(data.buffer)) free(data.buffer);
+        if (separate.delete(data.buffer)) freeNow(data.buffer);
         written?.(error);
       });
     }) as typeof socket.write;

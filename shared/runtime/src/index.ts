@@ -9,6 +9,7 @@ export {
   positiveInt,
   secretFile,
 } from './env-config.js';
+export { freeNow } from './free-memory.js';
 export { createKinesisClient, endpointSettings, type KinesisClientOptions } from './kinesis-client.js';
 export { releaseRecordData } from './kinesis-json-protocol.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';

@@ -8,6 +8,7 @@ import type {
   OperationSchema,
   SerdeFunctions,
 } from '@smithy/types';
+import { freeNow } from './free-memory.js';
 
 /** GetRecords' body as Kinesis sends it: the record data base64-encoded, times in epoch seconds. */
 interface GetRecordsBody {
@@ -96,7 +97,7 @@ class PageData {
  */
 export function releaseRecordData(data: Uint8Array): void {
   const { buffer } = data;
-  if (pageBuffers.delete(buffer)) free(buffer);
+  if (pageBuffers.delete(buffer)) freeNow(buffer);
 }
 
 /**
@@ -122,13 +123,8 @@ async function bodyText(body: unknown, context: SerdeFunctions): Promise<string>
     at += chunk.byteLength;
   }
   const text = joined.toString('utf8');
-  free(joined.buffer);
+  freeNow(joined.buffer);
   return text;
-}
-
-/** Detaching an ArrayBuffer gives its memory back at once, where dropping it waits for a full collection. */
-function free(buffer: ArrayBufferLike): void {
-  if (buffer instanceof ArrayBuffer) buffer.transfer(0);
 }
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
