@@ -99,6 +99,41 @@ describe('KinesisJsonProtocol', () => {
     expect(page.Records?.[1]?.PartitionKey).toBe('ä');
   });
 
+  it('frees the body’s chunks once read when each has memory of its own, as Node’s HTTP client gives them', async () => {
+    const text = JSON.stringify({ Records: [{ SequenceNumber: '1', Data: base64('x'.repeat(9_000)) }] });
+    const bytes = Buffer.from(text);
+    const owned: Buffer[] = [];
+    for (let at = 0; at < bytes.length; at += 4_096) {
+      const chunk = Buffer.allocUnsafeSlow(Math.min(4_096, bytes.length - at));
+      bytes.copy(chunk, 0, at);
+      owned.push(chunk);
+    }
+    const views = [bytes.subarray(0, 5_000), bytes.subarray(5_000)];
+    for (const chunks of [owned, views]) {
+      const client = new KinesisClient({
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+        maxAttempts: 1,
+        requestHandler: {
+          handle: async () => ({
+            response: {
+              statusCode: 200,
+              headers: { 'content-type': 'application/x-amz-json-1.1' },
+              body: Readable.from(chunks),
+            } satisfies HttpResponse,
+          }),
+        },
+        protocol: KinesisJsonProtocol,
+      });
+      const page = await client.send(new GetRecordsCommand({ ShardIterator: 'it' }));
+      expect(Buffer.from(page.Records?.[0]?.Data ?? []).toString()).toBe('x'.repeat(9_000));
+    }
+    expect(owned.every((chunk) => chunk.buffer.byteLength === 0)).toBe(true);
+    // Views share their memory with the rest of their buffer, which the caller may still read.
+    expect(bytes.toString()).toBe(text);
+    expect(views.map((view) => view.byteLength)).toEqual([5_000, bytes.length - 5_000]);
+  });
+
   it('decodes a page’s data into one buffer, which releaseRecordData frees at once, and no other buffer', async () => {
     const { client } = answering(
       200,
