@@ -104,8 +104,9 @@ export function releaseRecordData(data: Uint8Array): void {
  * The body as text. Read through a buffer of its own, freed as soon as the text is made: the SDK's collector joins
  * the chunks into a buffer that, like the data, would wait for a full collection. So would the chunks: Node's HTTP
  * client copies each piece of a body into a buffer of its own, up to 64 KiB, below the size glibc maps on its own, so
- * that a page's 30-odd chunks waited in glibc's heap for the collector (most of its 42 MiB at an overload's peak). They
- * are freed once copied. A chunk that shares its memory with anything else (a view into a larger buffer) is left.
+ * that a page's 30-odd chunks waited in glibc's heap for the collector (42 MiB of heap at an overload's peak, 32 MiB
+ * once they were freed here). They are freed once copied. A chunk that shares its memory with anything else (a view
+ * into a larger buffer) is left.
  */
 async function bodyText(body: unknown, context: SerdeFunctions): Promise<string> {
   if (!isAsyncIterable(body)) {
