@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@sarwatch/runtime';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseNotifierConfig } from './config.js';
 
 const required = { KAFKA_BROKERS: '127.0.0.1:9092', WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X' };
@@ -68,7 +68,9 @@ describe('parseNotifierConfig', () => {
   });
 
   it('reads the webhook URL from a file, without its trailing newline, and wants exactly one of the two', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'notifier-config-')), 'webhook-url');
+    const dir = mkdtempSync(join(tmpdir(), 'notifier-config-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'webhook-url');
     writeFileSync(file, 'https://hooks.slack.com/services/T/B/FROM-FILE\n');
     const config = parseNotifierConfig({ KAFKA_BROKERS: '127.0.0.1:9092', WEBHOOK_URL_FILE: file });
     expect(config.WEBHOOK_URL).toBe('https://hooks.slack.com/services/T/B/FROM-FILE');

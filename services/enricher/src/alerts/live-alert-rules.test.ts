@@ -47,15 +47,20 @@ const firedIds = (rules: LiveAlertRules, eventId: string) =>
 
 describe('LiveAlertRules', () => {
   let dir: string;
+  const madeDirs: string[] = [];
+  const makeDir = (prefix: string) => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+    madeDirs.push(dir);
+    return dir;
+  };
   let rules: LiveAlertRules | undefined;
   afterEach(() => {
     rules?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    for (const made of madeDirs.splice(0)) rmSync(made, { recursive: true, force: true });
   });
 
   const setUp = async (text: string) => {
-    dir = mkdtempSync(join(tmpdir(), 'sarwatch-rules-'));
-    const path = join(dir, 'rules.json');
+    const path = join(makeDir('sarwatch-rules-'), 'rules.json');
     writeFileSync(path, text);
     const metrics = new RecordingMetrics();
     rules = await LiveAlertRules.load(path, log, metrics);
@@ -120,7 +125,7 @@ describe('LiveAlertRules', () => {
 
   it('follows a mounted Kubernetes ConfigMap, which changes by swapping its ..data link', async () => {
     // The kubelet's layout: rules.json -> ..data/rules.json, ..data -> ..<timestamp>/, replaced atomically.
-    dir = mkdtempSync(join(tmpdir(), 'sarwatch-configmap-'));
+    makeDir('sarwatch-configmap-');
     const version = (name: string, ids: string[]) => {
       mkdirSync(join(dir, name));
       writeFileSync(join(dir, name, 'rules.json'), rulesFile(ids));
