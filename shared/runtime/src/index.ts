@@ -10,8 +10,8 @@ export {
   secretFile,
 } from './env-config.js';
 export { freeNow } from './free-memory.js';
+export { releaseRecordData } from './get-records-body.js';
 export { createKinesisClient, endpointSettings, type KinesisClientOptions } from './kinesis-client.js';
-export { releaseRecordData } from './kinesis-json-protocol.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { LoggingConfigSchema } from './logging-config.js';
 export { type MetricsServerOptions, MetricsUnavailableError, startMetricsServer } from './metrics-server.js';

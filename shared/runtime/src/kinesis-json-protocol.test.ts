@@ -2,8 +2,9 @@ import { Readable } from 'node:stream';
 import { DescribeStreamSummaryCommand, GetRecordsCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import type { HttpRequest, HttpResponse } from '@smithy/types';
 import { describe, expect, it } from 'vitest';
+import { releaseRecordData } from './get-records-body.js';
 import { createKinesisClient } from './kinesis-client.js';
-import { KinesisJsonProtocol, releaseRecordData } from './kinesis-json-protocol.js';
+import { KinesisJsonProtocol } from './kinesis-json-protocol.js';
 
 /**
  * A client whose every call is answered with `status` and `body`, through the SDK's whole middleware stack: the body

@@ -1,4 +1,4 @@
-import type { GetRecordsCommandOutput, _Record as KinesisRecord } from '@aws-sdk/client-kinesis';
+import type { GetRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import { AwsJson1_1Protocol } from '@aws-sdk/core/protocols';
 import { collectBody } from '@smithy/core/protocols';
 import type {
@@ -9,17 +9,7 @@ import type {
   SerdeFunctions,
 } from '@smithy/types';
 import { freeNow } from './free-memory.js';
-
-/** GetRecords' body as Kinesis sends it: the record data base64-encoded, times in epoch seconds. */
-interface GetRecordsBody {
-  Records?: (Omit<KinesisRecord, 'Data' | 'ApproximateArrivalTimestamp'> & {
-    Data?: string;
-    ApproximateArrivalTimestamp?: number;
-  })[];
-  NextShardIterator?: string;
-  MillisBehindLatest?: number;
-  ChildShards?: GetRecordsCommandOutput['ChildShards'];
-}
+import { readGetRecordsBody } from './get-records-body.js';
 
 /**
  * Kinesis' JSON protocol with a direct reader for GetRecords, the one call on the enricher's hot path; every other
@@ -39,80 +29,32 @@ export class KinesisJsonProtocol extends AwsJson1_1Protocol {
     if (operationSchema.name !== 'GetRecords' || response.statusCode >= 300) {
       return super.deserializeResponse(operationSchema, context, response);
     }
-    const body = JSON.parse(await bodyText(response.body, context)) as GetRecordsBody;
-    const records = body.Records ?? [];
-    const data = new PageData(records);
-    const output: GetRecordsCommandOutput = {
-      Records: records.map(({ Data, ApproximateArrivalTimestamp, ...rest }) => ({
-        ...rest,
-        Data: Data === undefined ? undefined : data.decode(Data),
-        ApproximateArrivalTimestamp:
-          ApproximateArrivalTimestamp === undefined
-            ? undefined
-            : new Date(ApproximateArrivalTimestamp * 1000),
-      })),
-      NextShardIterator: body.NextShardIterator,
-      MillisBehindLatest: body.MillisBehindLatest,
-      ChildShards: body.ChildShards,
-      $metadata: this.deserializeMetadata(response),
-    };
-    return output as unknown as Output;
+    const body = await bodyBytes(response.body, context);
+    try {
+      const output: GetRecordsCommandOutput = {
+        ...readGetRecordsBody(body.bytes),
+        $metadata: this.deserializeMetadata(response),
+      };
+      return output as unknown as Output;
+    } finally {
+      if (body.ours) freeNow(body.bytes.buffer);
+    }
   }
 }
 
 /**
- * ArrayBuffers holding a GetRecords page's data, which this module made and nothing else views: only those may be
- * freed by `releaseRecordData`. Detaching an ArrayBuffer that other views share (Node's buffer pool) would empty them.
- */
-const pageBuffers = new WeakSet<ArrayBufferLike>();
-
-/**
- * Every record's data of a page, decoded into one buffer. Alone, each record's data would be a buffer of its own,
- * garbage once its page is committed, and external memory that only a full collection gives back: under a backlog,
- * tens of megabytes of it waited at once. One buffer per page can be freed as soon as the page is done.
- */
-class PageData {
-  readonly #bytes: Buffer;
-  #offset = 0;
-
-  constructor(records: readonly { Data?: string }[]) {
-    let capacity = 0;
-    for (const { Data } of records) if (Data !== undefined) capacity += Buffer.byteLength(Data, 'base64');
-    // Not from Buffer's pool, whose memory other buffers share, so that it can be freed on its own.
-    this.#bytes = Buffer.allocUnsafeSlow(capacity);
-    pageBuffers.add(this.#bytes.buffer);
-  }
-
-  decode(base64: string): Uint8Array {
-    const start = this.#offset;
-    // Fewer bytes than measured when the text holds characters base64 skips; the rest is never exposed.
-    this.#offset += this.#bytes.write(base64, start, 'base64');
-    return new Uint8Array(this.#bytes.buffer, this.#bytes.byteOffset + start, this.#offset - start);
-  }
-}
-
-/**
- * Frees at once the memory of a page's data, which this protocol decoded into one buffer: every view of it is
- * emptied. Only for a page that nothing reads any more; a page read otherwise is left to the garbage collector.
- */
-export function releaseRecordData(data: Uint8Array): void {
-  const { buffer } = data;
-  if (pageBuffers.delete(buffer)) freeNow(buffer);
-}
-
-/**
- * The body as text. Read through a buffer of its own, freed as soon as the text is made: the SDK's collector joins
- * the chunks into a buffer that, like the data, would wait for a full collection. So would the chunks: Node's HTTP
+ * The body's bytes, in a buffer of its own (`ours`) that the caller frees once read: the SDK's collector joins the
+ * chunks into a buffer that, like the data, would wait for a full collection. So would the chunks: Node's HTTP
  * client copies each piece of a body into a buffer of its own, up to 64 KiB, below the size glibc maps on its own, so
  * that a page's 30-odd chunks waited in glibc's heap for the collector (42 MiB of heap at an overload's peak, 32 MiB
  * once they were freed here). They are freed once copied. A chunk that shares its memory with anything else (a view
  * into a larger buffer) is left.
  */
-async function bodyText(body: unknown, context: SerdeFunctions): Promise<string> {
-  if (!isAsyncIterable(body)) {
-    const bytes = await collectBody(body, context);
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  }
+async function bodyBytes(
+  body: unknown,
+  context: SerdeFunctions,
+): Promise<{ bytes: Uint8Array; ours: boolean }> {
+  if (!isAsyncIterable(body)) return { bytes: await collectBody(body, context), ours: false };
   const chunks: Uint8Array[] = [];
   let length = 0;
   for await (const chunk of body) {
@@ -127,9 +69,7 @@ async function bodyText(body: unknown, context: SerdeFunctions): Promise<string>
     at += chunk.byteLength;
   }
   for (const chunk of chunks) if (ownsItsMemory(chunk)) freeNow(chunk.buffer);
-  const text = joined.toString('utf8');
-  freeNow(joined.buffer);
-  return text;
+  return { bytes: joined, ours: true };
 }
 
 const ownsItsMemory = (chunk: Uint8Array) =>
