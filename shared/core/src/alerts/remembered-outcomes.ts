@@ -6,7 +6,7 @@ import { RecentIds } from '../dedup/recent-ids.js';
  *
  * Nearly every outcome is empty (the bench's drain raises 7,486 alerts for 200,000 events). One map of all of them
  * held 50,000 id strings and entries on V8's heap, the largest single item a drain still promoted, which every full
- * collection marked. So the ids evaluated are kept as numbers outside the heap (`RecentIds`, 32-48 bytes each), and
+ * collection marked. So the ids evaluated are kept as numbers outside the heap (`RecentIds`, 32-40 bytes each), and
  * only the outcomes that did something are kept in a map beside them.
  *
  * A remembered id whose outcome is not in the map had an empty one: the map forgets an outcome only after `limit`
