@@ -76,5 +76,5 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
 # shared/runtime/src/process-settings.ts say why (a test keeps them equal).
 ENV MALLOC_MMAP_THRESHOLD_=131072
 ENV MALLOC_ARENA_MAX=2
-ENTRYPOINT ["node", "--max-semi-space-size=4", "--heap-growing-percent=125", "services/cli/dist/bin.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=4", "--heap-growing-percent=75", "services/cli/dist/bin.js"]
 CMD ["run"]
