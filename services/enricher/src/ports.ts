@@ -116,7 +116,8 @@ export interface CommittedPage {
   duplicates: number;
   alerts: readonly AlertSummary[];
   alertsSuppressed: number;
-  transactionSeconds: number;
+  /** Null for a page whose commit had no answer, found committed when the shard was acquired again. */
+  transactionSeconds: number | null;
   /** What the shard's remembered ids (to drop upstream duplicates) take in memory, after the page. */
   rememberedIdBytes: number;
 }

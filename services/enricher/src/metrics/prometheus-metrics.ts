@@ -178,7 +178,7 @@ export class PrometheusMetrics implements PipelineMetrics, AlertRulesMetrics {
   pageCommitted(shardId: string, page: CommittedPage): void {
     const now = Date.now();
     this.lastCheckpoint.set({ shard: shardId }, now / 1000);
-    this.transactionSeconds.observe(page.transactionSeconds);
+    if (page.transactionSeconds !== null) this.transactionSeconds.observe(page.transactionSeconds);
     this.rememberedIdBytes.set({ shard: shardId }, page.rememberedIdBytes);
     if (page.records > 0) this.batchRecords.observe(page.records);
     let newest = Number.NEGATIVE_INFINITY;

@@ -3,6 +3,7 @@ import type { Logger } from '@sarwatch/runtime';
 import { Backoff, sleep } from '@sarwatch/runtime';
 import { EnricherError, isEnricherError } from '../errors.js';
 import type {
+  CommittedPage,
   PageInFlight,
   PipelineMetrics,
   RecordSource,
@@ -60,10 +61,15 @@ export class ShardReader {
   private readonly backoff = new Backoff({ initialMs: 200, maxMs: 10_000 });
   private readonly recent: RecentIds;
   private readonly handled: SeenEvents;
-  /** A page whose commit failed without an answer: if the next lease's checkpoint is its last record, it landed. */
+  /**
+   * A page whose commit failed without an answer: if the next lease's checkpoint is its last record, it landed, and
+   * its ids are remembered and its counts reported then (a broker stopped during the commit's last step finishes it
+   * when it is back: the page is in Kafka, and is not read again).
+   */
   private unconfirmed: {
     lastSequence: string | null;
     published: { eventId: string; atMs: number }[];
+    counts: Omit<CommittedPage, 'transactionSeconds' | 'rememberedIdBytes'>;
   } | null = null;
   private readonly log: Logger;
   /** Where a page's messages are written; replaced whenever a step fails, as a failed commit may still hold it. */
@@ -140,10 +146,17 @@ export class ShardReader {
     this.lease = lease;
     this.deps.metrics.shardAcquired(this.shardId);
     this.lastSequence = lease.checkpoint?.sequenceNumber ?? null;
-    if (this.unconfirmed && this.unconfirmed.lastSequence === this.lastSequence) {
-      for (const { eventId, atMs } of this.unconfirmed.published) this.recent.remember(eventId, atMs);
-    }
+    const landed = this.unconfirmed?.lastSequence === this.lastSequence ? this.unconfirmed : null;
     this.unconfirmed = null;
+    if (landed) {
+      for (const { eventId, atMs } of landed.published) this.recent.remember(eventId, atMs);
+      this.deps.metrics.pageCommitted(this.shardId, {
+        ...landed.counts,
+        transactionSeconds: null,
+        rememberedIdBytes: this.recent.heldBytes,
+      });
+      this.log.info({ lastSequence: this.lastSequence }, 'the page whose commit had no answer was committed');
+    }
     if (lease.checkpoint?.ended) {
       this.log.info({ lastSequence: this.lastSequence }, 'shard already read to its end');
       return 'ended';
@@ -167,19 +180,22 @@ export class ShardReader {
       held = page.inFlight;
       const { batch, last } = page;
       if (batch) {
-        this.unconfirmed = { lastSequence: last, published: batch.published };
-        const transactionSeconds = await this.commit(lease, batch.messages, last, false);
-        // Only after a commit that returned: a failed one may still be sending the page's dead letters.
-        page.release();
-        this.unconfirmed = null;
-        for (const { eventId, atMs } of batch.published) this.recent.remember(eventId, atMs);
-        this.deps.metrics.pageCommitted(this.shardId, {
+        const counts = {
           records: held.records,
           events: batch.summaries,
           deadLetters: batch.deadLettered,
           duplicates: batch.duplicates,
           alerts: batch.alerts,
           alertsSuppressed: batch.alertsSuppressed,
+        };
+        this.unconfirmed = { lastSequence: last, published: batch.published, counts };
+        const transactionSeconds = await this.commit(lease, batch.messages, last, false);
+        // Only after a commit that returned: a failed one may still be sending the page's dead letters.
+        page.release();
+        this.unconfirmed = null;
+        for (const { eventId, atMs } of batch.published) this.recent.remember(eventId, atMs);
+        this.deps.metrics.pageCommitted(this.shardId, {
+          ...counts,
           transactionSeconds,
           rememberedIdBytes: this.recent.heldBytes,
         });
