@@ -178,9 +178,12 @@ export async function latencyAtSteadyRate(
       rate,
       seconds: seconds + warmUpSeconds,
       seed: 9,
-    });
-    await until(`all ${put.put} events on the topic`, async () => receivedAt.size >= put.put, 120_000);
-    clearInterval(sampler);
+    })
+      .then(async (put) => {
+        await until(`all ${put.put} events on the topic`, async () => receivedAt.size >= put.put, 120_000);
+        return put;
+      })
+      .finally(() => clearInterval(sampler));
     const warmUpEnds = Math.min(...put.sentAt.values()) + warmUpSeconds * 1000;
     const latencies = [...put.sentAt]
       .filter(([, sentAt]) => sentAt >= warmUpEnds)
@@ -222,6 +225,7 @@ async function untilAllCommitted(
   timeoutMs: number,
 ): Promise<BacklogOutcome> {
   let committed = { events: 0, deadLetters: 0, alerts: 0 };
+  // Stopped whichever way the wait ends: the sampler must not read /proc for a process the caller then stops.
   await until(
     what,
     async () => {
@@ -229,8 +233,7 @@ async function untilAllCommitted(
       return committed.events + committed.deadLetters >= put;
     },
     timeoutMs,
-  );
-  clearInterval(sampler);
+  ).finally(() => clearInterval(sampler));
   return {
     peakRssMiB: mib(enricher.peakRss()),
     deadLetters: committed.deadLetters,
