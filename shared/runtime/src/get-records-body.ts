@@ -54,12 +54,16 @@ export function readGetRecordsBody(bytes: Uint8Array): GetRecordsPage {
 /** Where each record's base64 text is in the body: start and end offsets, in pairs. */
 function dataValues(body: Buffer): number[] {
   const values: number[] = [];
+  // The next backslash at or after the current value, found again only once passed: searched for anew at each
+  // value, a body without one (as Kinesis writes them) was scanned to its end once per record.
+  let backslash = body.indexOf(BACKSLASH);
   for (let at = body.indexOf(DATA_VALUE_START); at !== -1; at = body.indexOf(DATA_VALUE_START, at)) {
     const start = at + DATA_VALUE_START.length;
     const end = body.indexOf(QUOTE, start);
     if (end === -1) break;
-    const firstBackslash = body.indexOf(BACKSLASH, start);
-    if (!isEscaped(body, at) && (firstBackslash === -1 || firstBackslash > end)) values.push(start, end);
+    if (backslash !== -1 && backslash < start) backslash = body.indexOf(BACKSLASH, start);
+    const holdsEscape = backslash !== -1 && backslash < end;
+    if (!holdsEscape && !isEscaped(body, at)) values.push(start, end);
     at = end;
   }
   return values;
