@@ -29,8 +29,9 @@ const PLACEHOLDER_MARK = '#';
  * So each record's base64 text is located in the bytes and replaced by a placeholder naming where it is; JSON.parse
  * reads what is left (about 230 bytes a record), and each record's data is decoded from its own bytes. The pattern
  * `"Data":"` cannot occur inside a JSON string, whose quotes are all escaped, unless its first quote is one of them
- * (a key ending in `\"Data`): every other occurrence starts the value of a `Data` key. A value that holds an escape (JSON allows `\/`, Kinesis never writes one) is left in the text as it is,
- * and so is any value a key written with spaces around its colon starts: JSON.parse reads them, as it reads the rest.
+ * (a key ending in `\"Data`): every other occurrence starts the value of a `Data` key. A value that holds an escape
+ * (JSON allows `\/`, Kinesis never writes one) is left in the text as it is, and so is any value a key written with
+ * spaces around its colon starts: JSON.parse reads them, as it reads the rest.
  */
 export function readGetRecordsBody(bytes: Uint8Array): GetRecordsPage {
   const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
