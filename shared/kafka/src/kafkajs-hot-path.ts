@@ -2,11 +2,13 @@ import { createRequire, Module } from 'node:module';
 import { crc32c } from '@node-rs/crc32';
 import { freeNow } from '@sarwatch/runtime';
 import type { ISocketFactory } from 'kafkajs';
+import { exactSizeRecord, type KafkajsRecord } from './kafkajs-record.js';
 
 /**
- * Two of kafkajs' internals, replaced before kafkajs first loads them: together they were a third of the enricher's
- * CPU in a drain's profile (`npm run bench -- --only e2e --profile`), and kafkajs (frozen since 2.2.4) has no
- * setting for either. Each replacement takes the same input and gives the same bytes; the CLI's entry point imports
+ * Three of kafkajs' internals, replaced before kafkajs first loads them: the checksum and the encoder were a third of
+ * the enricher's CPU in a drain's profile (`npm run bench -- --only e2e --profile`), the record encoder (in
+ * kafkajs-record.ts) 7.5% of what was left, and kafkajs (frozen since 2.2.4) has no setting for any of them. Each
+ * replacement takes the same input and gives the same bytes; the CLI's entry point imports
  * this module first, and `kafkajsHotPathInstalled` says whether that happened in time. The encoder's large buffers
  * are also freed as soon as nothing reads them, the request's by the sockets of `requestFreeingSockets`, and the
  * request queue no longer asks Node for a timer with a negative delay (below).
@@ -14,6 +16,7 @@ import type { ISocketFactory } from 'kafkajs';
 const require = createRequire(import.meta.url);
 const CRC32C_MODULE = require.resolve('kafkajs/src/protocol/recordBatch/crc32C/index.js');
 const ENCODER_MODULE = require.resolve('kafkajs/src/protocol/encoder.js');
+const RECORD_MODULE = require.resolve('kafkajs/src/protocol/recordBatch/record/v0/index.js');
 
 /**
  * The CRC-32C of every record batch, computed by the CPU's CRC instructions (@node-rs/crc32) rather than one byte
@@ -48,6 +51,10 @@ interface KafkajsEncoderClass {
   new (initialSize?: number): KafkajsEncoder;
   nextPowerOfTwo(value: number): number;
 }
+/** The pooled encoder, which can also hold bytes already written, as they are. */
+interface PooledEncoderClass extends KafkajsEncoderClass {
+  new (initialSize?: number, written?: Buffer): KafkajsEncoder;
+}
 
 /**
  * From this size on, an encoder's bytes are not copied into the encoder that embeds them but referenced, and
@@ -77,7 +84,7 @@ const GROWTH_HEADROOM_BYTES = 256;
  * A referenced part cannot change: encoders only append, so the bytes up to an offset are final, and only buffers
  * this encoder made are referenced rather than copied.
  */
-function pooledEncoder(Encoder: KafkajsEncoderClass): KafkajsEncoderClass {
+function pooledEncoder(Encoder: KafkajsEncoderClass): PooledEncoderClass {
   const ownBuffers = new WeakSet<Buffer>();
   const isLarge = (buffer: Buffer) => buffer.length >= REFERENCED_FROM_BYTES && ownBuffers.has(buffer);
   const allocate = (size: number): Buffer => {
@@ -97,9 +104,14 @@ function pooledEncoder(Encoder: KafkajsEncoderClass): KafkajsEncoderClass {
     private parts: Buffer[] = [];
     private partsSize = 0;
 
-    constructor(initialSize?: number) {
+    constructor(initialSize?: number, written?: Buffer) {
       // A zero-length start costs no ArrayBuffer; the real buffer follows.
       super(0);
+      if (written !== undefined) {
+        this.buf = written;
+        this.offset = written.length;
+        return;
+      }
       this.buf = allocate(
         initialSize === undefined ? FIRST_BUFFER_BYTES : Encoder.nextPowerOfTwo(initialSize),
       );
@@ -250,7 +262,8 @@ RequestQueue.prototype.scheduleCheckPendingRequests = function (this: KafkajsReq
   }
 };
 
-const loadedBefore = Boolean(require.cache[CRC32C_MODULE] || require.cache[ENCODER_MODULE]);
+const loadedBefore = [CRC32C_MODULE, ENCODER_MODULE, RECORD_MODULE].some((path) => require.cache[path]);
+let installedRecord: unknown;
 if (!loadedBefore) {
   const crcModule = new Module(CRC32C_MODULE);
   crcModule.filename = CRC32C_MODULE;
@@ -259,10 +272,28 @@ if (!loadedBefore) {
   require.cache[CRC32C_MODULE] = crcModule;
   require(ENCODER_MODULE);
   const encoderModule = require.cache[ENCODER_MODULE];
-  if (encoderModule) encoderModule.exports = pooledEncoder(encoderModule.exports as KafkajsEncoderClass);
+  if (encoderModule) {
+    const PooledEncoder = pooledEncoder(encoderModule.exports as KafkajsEncoderClass);
+    encoderModule.exports = PooledEncoder;
+    // Loaded after the encoder's replacement, so that the records it still encodes use it too.
+    require(RECORD_MODULE);
+    const recordModule = require.cache[RECORD_MODULE];
+    if (recordModule) {
+      installedRecord = exactSizeRecord(
+        recordModule.exports as KafkajsRecord<KafkajsEncoder>,
+        (bytes) => new PooledEncoder(undefined, bytes),
+      );
+      recordModule.exports = installedRecord;
+    }
+  }
 }
 
-/** Whether kafkajs runs with both replacements (false when kafkajs was loaded before this module). */
+/** Whether kafkajs runs with all its replacements (false when kafkajs was loaded before this module). */
 export function kafkajsHotPathInstalled(): boolean {
-  return !loadedBefore && require.cache[CRC32C_MODULE]?.exports === checksum;
+  return (
+    !loadedBefore &&
+    require.cache[CRC32C_MODULE]?.exports === checksum &&
+    installedRecord !== undefined &&
+    require.cache[RECORD_MODULE]?.exports === installedRecord
+  );
 }
