@@ -2,21 +2,23 @@ import { createRequire, Module } from 'node:module';
 import { crc32c } from '@node-rs/crc32';
 import { freeNow } from '@sarwatch/runtime';
 import type { ISocketFactory } from 'kafkajs';
+import { groupMessagesPerPartition } from './kafkajs-grouping.js';
 import { exactSizeRecord, type KafkajsRecord } from './kafkajs-record.js';
 
 /**
- * Three of kafkajs' internals, replaced before kafkajs first loads them: the checksum and the encoder were a third of
+ * Four of kafkajs' internals, replaced before kafkajs first loads them: the checksum and the encoder were a third of
  * the enricher's CPU in a drain's profile (`npm run bench -- --only e2e --profile`), the record encoder (in
- * kafkajs-record.ts) 7.5% of what was left, and kafkajs (frozen since 2.2.4) has no setting for any of them. Each
- * replacement takes the same input and gives the same bytes; the CLI's entry point imports
- * this module first, and `kafkajsHotPathInstalled` says whether that happened in time. The encoder's large buffers
- * are also freed as soon as nothing reads them, the request's by the sockets of `requestFreeingSockets`, and the
- * request queue no longer asks Node for a timer with a negative delay (below).
+ * kafkajs-record.ts) 7.5% of what was left, the grouping by partition (kafkajs-grouping.ts) 1.9%, and kafkajs (frozen
+ * since 2.2.4) has no setting for any of them. Each replacement takes the same input and gives the same result; the
+ * CLI's entry point imports this module first, and `kafkajsHotPathInstalled` says whether that happened in time. The
+ * encoder's large buffers are also freed as soon as nothing reads them, the request's by the sockets of
+ * `requestFreeingSockets`, and the request queue no longer asks Node for a timer with a negative delay (below).
  */
 const require = createRequire(import.meta.url);
 const CRC32C_MODULE = require.resolve('kafkajs/src/protocol/recordBatch/crc32C/index.js');
 const ENCODER_MODULE = require.resolve('kafkajs/src/protocol/encoder.js');
 const RECORD_MODULE = require.resolve('kafkajs/src/protocol/recordBatch/record/v0/index.js');
+const GROUPING_MODULE = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js');
 
 /**
  * The CRC-32C of every record batch, computed by the CPU's CRC instructions (@node-rs/crc32) rather than one byte
@@ -262,38 +264,45 @@ RequestQueue.prototype.scheduleCheckPendingRequests = function (this: KafkajsReq
   }
 };
 
-const loadedBefore = [CRC32C_MODULE, ENCODER_MODULE, RECORD_MODULE].some((path) => require.cache[path]);
-let installedRecord: unknown;
+const REPLACED = [CRC32C_MODULE, ENCODER_MODULE, RECORD_MODULE, GROUPING_MODULE];
+const loadedBefore = REPLACED.some((path) => require.cache[path]);
+const replacements = new Map<string, unknown>();
+
+/** Loads kafkajs' module at `path`, and puts what `replacement` makes of it in its place for every later require. */
+function replace(path: string, replacement: (kafkajsOwn: unknown) => unknown): void {
+  require(path);
+  const module = require.cache[path];
+  if (module === undefined) return;
+  module.exports = replacement(module.exports);
+  replacements.set(path, module.exports);
+}
+
 if (!loadedBefore) {
+  // kafkajs' own checksum is not even loaded: it builds a table of its own.
   const crcModule = new Module(CRC32C_MODULE);
   crcModule.filename = CRC32C_MODULE;
   crcModule.loaded = true;
   crcModule.exports = checksum;
   require.cache[CRC32C_MODULE] = crcModule;
-  require(ENCODER_MODULE);
-  const encoderModule = require.cache[ENCODER_MODULE];
-  if (encoderModule) {
-    const PooledEncoder = pooledEncoder(encoderModule.exports as KafkajsEncoderClass);
-    encoderModule.exports = PooledEncoder;
-    // Loaded after the encoder's replacement, so that the records it still encodes use it too.
-    require(RECORD_MODULE);
-    const recordModule = require.cache[RECORD_MODULE];
-    if (recordModule) {
-      installedRecord = exactSizeRecord(
-        recordModule.exports as KafkajsRecord<KafkajsEncoder>,
-        (bytes) => new PooledEncoder(undefined, bytes),
-      );
-      recordModule.exports = installedRecord;
-    }
-  }
+  replacements.set(CRC32C_MODULE, checksum);
+  const PooledEncoder = pooledEncoder(require(ENCODER_MODULE) as KafkajsEncoderClass);
+  replace(ENCODER_MODULE, () => PooledEncoder);
+  // Loaded after the encoder's replacement, so that the records it still encodes use it too.
+  replace(RECORD_MODULE, (kafkajsOwn) =>
+    exactSizeRecord(
+      kafkajsOwn as KafkajsRecord<KafkajsEncoder>,
+      (bytes) => new PooledEncoder(undefined, bytes),
+    ),
+  );
+  replace(GROUPING_MODULE, () => groupMessagesPerPartition);
 }
 
 /** Whether kafkajs runs with all its replacements (false when kafkajs was loaded before this module). */
 export function kafkajsHotPathInstalled(): boolean {
   return (
     !loadedBefore &&
-    require.cache[CRC32C_MODULE]?.exports === checksum &&
-    installedRecord !== undefined &&
-    require.cache[RECORD_MODULE]?.exports === installedRecord
+    REPLACED.every(
+      (path) => replacements.has(path) && require.cache[path]?.exports === replacements.get(path),
+    )
   );
 }
