@@ -62,6 +62,20 @@ export function serializeEvent(
   record: CloudTrailRecord,
   recordJson: string | null,
 ): string {
+  const [enrichment, detail, end] = serializeEventPieces(event, record, recordJson);
+  return `${enrichment}${detail}${end}`;
+}
+
+/**
+ * serializeEvent's text in the pieces it is made of, for a caller that writes them out one after the other: the
+ * enrichment, the detail's text, and the closing brace. Joined into one string, the reused record text would be
+ * copied once more, into young garbage as large as the event.
+ */
+export function serializeEventPieces(
+  event: EnrichedEvent,
+  record: CloudTrailRecord,
+  recordJson: string | null,
+): readonly [enrichment: string, detail: string, end: string] {
   const detailJson =
     recordJson !== null && event.detail === record ? recordJson : JSON.stringify(event.detail);
   // Every string of the enrichment is the record's, or a piece of one, or a constant of ours. A string that needs
@@ -70,7 +84,7 @@ export function serializeEvent(
   // records have none: CloudTrail escapes little besides the line breaks of templates and READMEs.
   const enrichment =
     recordJson !== null && !recordJson.includes('\\') ? serializeSafeEnrichment : serializeEnrichment;
-  return `${enrichment(event)},"detail":${detailJson}}`;
+  return [`${enrichment(event)},"detail":`, detailJson, '}'];
 }
 
 /** Every field but `detail`, whose text is mostly reused as it came. */

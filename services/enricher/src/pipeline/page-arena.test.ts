@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PageArena } from './page-arena.js';
 
 const decode = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
-const write = (arena: PageArena, text: string) => arena.write(text, Buffer.byteLength(text));
+const write = (arena: PageArena, text: string) => arena.write([text], Buffer.byteLength(text));
 
 describe('PageArena', () => {
   it('gives each text of a page bytes of its own, across chunks, in any script', () => {
@@ -13,6 +13,14 @@ describe('PageArena', () => {
     );
     const written = texts.map((text) => write(arena, text));
     expect(written.map(decode)).toEqual(texts);
+  });
+
+  it('writes a text given in pieces as the pieces joined', () => {
+    const arena = new PageArena(256);
+    const pieces = ['{"a":"é😀",', '"detail":{"b":"ü"}', '}'];
+    const written = arena.write(pieces, Buffer.byteLength(pieces.join('')));
+    expect(decode(written)).toBe(pieces.join(''));
+    expect(decode(write(arena, 'next'))).toBe('next');
   });
 
   it('reuses the last page’s memory for the next page', () => {
@@ -47,6 +55,7 @@ describe('PageArena', () => {
 
   it('refuses a measure that does not fit the text', () => {
     const arena = new PageArena(64);
-    expect(() => arena.write('é', 1)).toThrow(/measured at 1/);
+    expect(() => arena.write(['é'], 1)).toThrow(/measured at 1/);
+    expect(() => arena.write(['a', 'b'], 3)).toThrow(/wrote 2 bytes of texts measured at 3/);
   });
 });

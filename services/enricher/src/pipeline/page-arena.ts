@@ -35,10 +35,10 @@ export class PageArena {
   }
 
   /**
-   * `text` as UTF-8 in the arena, `bytes` long (its `Buffer.byteLength`, which the caller has measured); undefined for
-   * a text too large to share a chunk, which the caller keeps as it is.
+   * `texts` as UTF-8 in the arena, one after the other, `bytes` long in all (their `Buffer.byteLength`, which the
+   * caller has measured); undefined when they are too large to share a chunk, and the caller keeps them as they are.
    */
-  write(text: string, bytes: number): Uint8Array | undefined {
+  write(texts: readonly string[], bytes: number): Uint8Array | undefined {
     if (bytes > this.chunkBytes / LARGEST_SHARE) return undefined;
     let chunk = this.#chunks[this.#chunk];
     if (chunk === undefined || chunk.length - this.#offset < bytes) {
@@ -47,10 +47,12 @@ export class PageArena {
       chunk = this.#chunks[this.#chunk] ?? this.#addChunk();
     }
     const start = this.#offset;
-    const written = chunk.write(text, start, bytes, 'utf8');
-    if (written !== bytes) throw new Error(`wrote ${written} bytes of a text measured at ${bytes}`);
-    this.#offset += bytes;
-    return chunk.subarray(start, start + bytes);
+    const end = start + bytes;
+    let at = start;
+    for (const text of texts) at += chunk.write(text, at, end - at, 'utf8');
+    if (at !== end) throw new Error(`wrote ${at - start} bytes of texts measured at ${bytes}`);
+    this.#offset = end;
+    return chunk.subarray(start, end);
   }
 
   #addChunk(): Buffer {

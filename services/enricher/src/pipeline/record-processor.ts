@@ -10,7 +10,7 @@ import {
   enrich,
   eventIndexMessages,
   eventKey,
-  serializeEvent,
+  serializeEventPieces,
   toAlert,
 } from '@sarwatch/core';
 import type { AlertSummary, OutboundMessage, PublishedEventSummary, StreamRecord } from '../ports.js';
@@ -137,7 +137,7 @@ export class RecordProcessor {
       batch.messages.push({
         topic: this.options.eventIndexTopic,
         key: shardId,
-        value: inArena(arena, value),
+        value: inArena(arena, [value]),
         timestamp: String(timestampMs),
         headers: { 'content-type': 'application/json' },
       });
@@ -162,7 +162,7 @@ export class RecordProcessor {
     if (!decoded.ok) return { reason: decoded.reason, detail: decoded.message };
     // EventBridge delivers at least once: the same CloudTrail event may arrive twice.
     if (alreadyHandled(decoded.record.eventID)) return 'duplicate';
-    let value: string;
+    let pieces: readonly string[];
     let event: EnrichedEvent;
     try {
       event = enrich(decoded.record, {
@@ -170,7 +170,7 @@ export class RecordProcessor {
         serializedLength: record.data.byteLength,
         origin: this.options.origin,
       });
-      value = serializeEvent(event, decoded.record, decoded.recordJson);
+      pieces = serializeEventPieces(event, decoded.record, decoded.recordJson);
     } catch (error) {
       return {
         reason: 'enrichment-failed',
@@ -179,9 +179,11 @@ export class RecordProcessor {
       };
     }
     // In UTF-8 bytes, as Kafka counts: a string's length counts UTF-16 units, up to three times fewer. Measuring also
-    // flattens the string the serializer built by concatenation, here while its pieces are in cache: left to
-    // kafkajs, that happened out of cache and twice the heap waited with the page (5% of a drain's profile).
-    const bytes = Buffer.byteLength(value);
+    // flattens the enrichment the serializer built by concatenation, here while its pieces are in cache: left to
+    // kafkajs, that happened out of cache and twice the heap waited with the page (5% of a drain's profile). The
+    // detail, most of the event, is a slice of the record's text and is written from there.
+    let bytes = 0;
+    for (const piece of pieces) bytes += Buffer.byteLength(piece);
     if (bytes > this.options.maxEventBytes) {
       return {
         reason: 'unpublishable',
@@ -202,7 +204,7 @@ export class RecordProcessor {
       message: {
         topic: this.options.eventsTopic,
         key: eventKey(event),
-        value: inArena(arena, value, bytes),
+        value: inArena(arena, pieces, bytes),
         headers: {
           'content-type': 'application/json',
           'sarwatch-event-name': event.eventName,
@@ -219,7 +221,7 @@ export class RecordProcessor {
     for (const fired of outcome.fired) {
       const alert = toAlert(fired, new Date());
       const message = alertMessage(alert, this.options.alertsTopic);
-      if (typeof message.value === 'string') message.value = inArena(arena, message.value);
+      if (typeof message.value === 'string') message.value = inArena(arena, [message.value]);
       batch.messages.push(message);
       batch.alerts.push({ ruleId: alert.ruleId, severity: alert.severity });
     }
@@ -262,9 +264,18 @@ export function alertMessage(alert: Alert, topic: string): OutboundMessage {
   };
 }
 
-/** The text written into the page's arena, when there is one and the text fits; else the text itself. */
-function inArena(arena: PageArena | undefined, text: string, bytes?: number): Uint8Array | string {
-  return arena === undefined ? text : (arena.write(text, bytes ?? Buffer.byteLength(text)) ?? text);
+/**
+ * The texts written one after the other into the page's arena, when there is one and they fit; else the texts joined.
+ * `bytes` is their length in UTF-8 when the caller has measured it.
+ */
+function inArena(
+  arena: PageArena | undefined,
+  texts: readonly string[],
+  bytes?: number,
+): Uint8Array | string {
+  if (arena === undefined) return texts.join('');
+  const measured = bytes ?? texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
+  return arena.write(texts, measured) ?? texts.join('');
 }
 
 function indexEntry(record: CloudTrailRecord, outcome: EventIndexEntry['outcome']): EventIndexEntry {
