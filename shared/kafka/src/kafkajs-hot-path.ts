@@ -1,6 +1,6 @@
 import { createRequire, Module } from 'node:module';
 import { crc32c } from '@node-rs/crc32';
-import { freeNow } from '@sarwatch/runtime';
+import { recycledMemory } from '@sarwatch/runtime';
 import type { ISocketFactory } from 'kafkajs';
 import { groupMessagesPerPartition } from './kafkajs-grouping.js';
 import { exactSizeRecord, type KafkajsRecord } from './kafkajs-record.js';
@@ -31,10 +31,10 @@ const checksum = (buffer: Uint8Array): number => crc32c(buffer);
  * The memory of buffers large enough to be referenced, each allocated for one encoder alone (never Node's pool,
  * which other buffers share). Once joined into the encoder that referenced it, nothing reads it any more: in
  * kafkajs 2.2.4, every large buffer an encoder hands out is written into one other encoder at once (a record
- * batch, its body) or is the request, which the socket writes and nothing joins. It is freed then, rather than left
- * for a full collection: a produce request of 2 MB left 4 MB of such copies per page, and the request itself waits
- * for the broker's answer, long enough to be promoted. An encoder that reads freed memory throws rather than writing
- * a short copy.
+ * batch, its body) or is the request, which the socket writes and nothing joins. Its memory is given back then, for
+ * the next large buffer (RecycledMemory), rather than left for a full collection: a produce request of 2 MB left
+ * 4 MB of such copies per page, and the request itself waits for the broker's answer, long enough to be promoted. An
+ * encoder that reads memory given back throws rather than writing a short copy.
  */
 const separate = new WeakSet<ArrayBufferLike>();
 
@@ -91,7 +91,7 @@ function pooledEncoder(Encoder: KafkajsEncoderClass): PooledEncoderClass {
   const isLarge = (buffer: Buffer) => buffer.length >= REFERENCED_FROM_BYTES && ownBuffers.has(buffer);
   const allocate = (size: number): Buffer => {
     if (size < REFERENCED_FROM_BYTES) return Buffer.allocUnsafe(size);
-    const buffer = Buffer.allocUnsafeSlow(size);
+    const buffer = recycledMemory.take(size);
     separate.add(buffer.buffer);
     return buffer;
   };
@@ -134,7 +134,7 @@ function pooledEncoder(Encoder: KafkajsEncoderClass): PooledEncoderClass {
         let at = 0;
         for (const part of this.parts) at += readable(part).copy(joined, at);
         readable(this.buf).copy(joined, at, 0, this.offset);
-        for (const { buffer } of this.parts) if (separate.delete(buffer)) freeNow(buffer);
+        for (const { buffer } of this.parts) if (separate.delete(buffer)) recycledMemory.give(buffer);
         this.parts = [];
         this.partsSize = 0;
         this.buf = joined;
@@ -228,7 +228,7 @@ export function requestFreeingSockets(): ISocketFactory {
       if (!(data instanceof Uint8Array) || !separate.has(data.buffer)) return write(data, ...rest);
       const written = typeof rest.at(-1) === 'function' ? (rest.pop() as (error?: Error) => void) : undefined;
       return write(data, ...rest, (error?: Error) => {
-        if (separate.delete(data.buffer)) freeNow(data.buffer);
+        if (separate.delete(data.buffer)) recycledMemory.give(data.buffer);
         written?.(error);
       });
     }) as typeof socket.write;

@@ -1,5 +1,5 @@
 import type { GetRecordsCommandOutput, _Record as KinesisRecord } from '@aws-sdk/client-kinesis';
-import { freeNow } from './free-memory.js';
+import { recycledMemory } from './recycled-memory.js';
 
 /** GetRecords' body as Kinesis sends it: the record data base64-encoded, times in epoch seconds. */
 interface GetRecordsBody {
@@ -125,8 +125,8 @@ class PageData {
       capacity += Math.floor((((values[k + 1] as number) - (values[k] as number)) * 3) / 4);
     }
     for (const { Data } of records) if (Data !== undefined) capacity += Buffer.byteLength(Data, 'base64');
-    // Not from Buffer's pool, whose memory other buffers share, so that it can be freed on its own.
-    this.#bytes = Buffer.allocUnsafeSlow(capacity);
+    // Not from Buffer's pool, whose memory other buffers share, so that it can be given back on its own.
+    this.#bytes = recycledMemory.take(capacity);
     pageBuffers.add(this.#bytes.buffer);
   }
 
@@ -151,10 +151,10 @@ class PageData {
 }
 
 /**
- * Frees at once the memory of a page's data, which this module decoded into one buffer: every view of it is
- * emptied. Only for a page that nothing reads any more; a page read otherwise is left to the garbage collector.
+ * Gives back at once the memory of a page's data, which this module decoded into one buffer, for the next large
+ * buffer (see RecycledMemory): every view of it is emptied. Only for a page that nothing reads any more; a page read otherwise is left to the garbage collector.
  */
 export function releaseRecordData(data: Uint8Array): void {
   const { buffer } = data;
-  if (pageBuffers.delete(buffer)) freeNow(buffer);
+  if (pageBuffers.delete(buffer)) recycledMemory.give(buffer);
 }

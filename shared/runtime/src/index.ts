@@ -16,6 +16,7 @@ export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { LoggingConfigSchema } from './logging-config.js';
 export { type MetricsServerOptions, MetricsUnavailableError, startMetricsServer } from './metrics-server.js';
 export { SARWATCH_ALLOCATOR_ENV, SARWATCH_NODE_FLAGS } from './process-settings.js';
+export { RecycledMemory, recycledMemory } from './recycled-memory.js';
 export { sleep } from './sleep.js';
 export {
   EXIT_FORCED,

@@ -10,6 +10,7 @@ import type {
 } from '@smithy/types';
 import { freeNow } from './free-memory.js';
 import { readGetRecordsBody } from './get-records-body.js';
+import { recycledMemory } from './recycled-memory.js';
 
 /**
  * Kinesis' JSON protocol with a direct reader for GetRecords, the one call on the enricher's hot path; every other
@@ -37,7 +38,7 @@ export class KinesisJsonProtocol extends AwsJson1_1Protocol {
       };
       return output as unknown as Output;
     } finally {
-      if (body.ours) freeNow(body.bytes.buffer);
+      if (body.ours) recycledMemory.give(body.bytes.buffer);
     }
   }
 }
@@ -62,7 +63,7 @@ async function bodyBytes(
     chunks.push(chunk);
     length += chunk.byteLength;
   }
-  const joined = Buffer.allocUnsafeSlow(length);
+  const joined = recycledMemory.take(length);
   let at = 0;
   for (const chunk of chunks) {
     joined.set(chunk, at);
