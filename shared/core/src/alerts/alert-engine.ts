@@ -100,7 +100,8 @@ export class AlertEngine {
     const subject = { ...event, context };
     const outcome: RememberedOutcome = { fired: [], suppressed: 0 };
     const matches = this.patterns.verdicts(subject);
-    for (const [index, rule] of this.rules.entries()) {
+    for (let index = 0; index < this.rules.length; index++) {
+      const rule = this.rules[index] as AlertRule;
       if (!matches(index)) continue;
       const eventIds = this.thresholdMet(rule, event, atMs);
       if (eventIds === null) continue;

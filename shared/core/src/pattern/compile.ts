@@ -1,5 +1,12 @@
 import { PatternError } from './errors.js';
-import { consistent, type Membership, merge, type Occurrence, occurrences } from './event-values.js';
+import {
+  consistent,
+  type Membership,
+  merge,
+  NO_ARRAYS,
+  type Occurrence,
+  occurrences,
+} from './event-values.js';
 import { type JsonNode, type JsonTreeResult, jsonTreeFromText, jsonTreeFromValue } from './json-tree.js';
 import type { Leaf } from './leaf.js';
 import { describeLocation, javaSplit, type KeyStep, keyStepsFor } from './paths.js';
@@ -111,7 +118,8 @@ class Compiled implements CompiledPattern {
   }
 
   matchesValues(valuesOf: (path: number) => Occurrence[]): boolean {
-    return this.#branches.some((fields) => matchFields(fields, 0, [], valuesOf));
+    for (const fields of this.#branches) if (matchFields(fields, 0, NO_ARRAYS, valuesOf)) return true;
+    return false;
   }
 }
 

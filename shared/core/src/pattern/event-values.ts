@@ -12,7 +12,8 @@ export interface Occurrence {
   readonly membership: Membership;
 }
 
-const NONE: Membership = [];
+/** The membership of a value outside any array. */
+export const NO_ARRAYS: Membership = [];
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -64,7 +65,7 @@ function walk(
 /** Every value an event holds for one pattern field, with where it sits in the event's arrays. */
 export function occurrences(event: Record<string, unknown>, steps: readonly KeyStep[][]): Occurrence[] {
   const out: Occurrence[] = [];
-  walk(event, steps, 0, NONE, out);
+  walk(event, steps, 0, NO_ARRAYS, out);
   return out;
 }
 
