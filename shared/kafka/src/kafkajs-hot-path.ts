@@ -11,7 +11,7 @@ import { exactSizeRecord, type KafkajsRecord } from './kafkajs-record.js';
  * kafkajs-record.ts) 7.5% of what was left, the grouping by partition (kafkajs-grouping.ts) 1.9%, and kafkajs (frozen
  * since 2.2.4) has no setting for any of them. Each replacement takes the same input and gives the same result; the
  * CLI's entry point imports this module first, and `kafkajsHotPathInstalled` says whether that happened in time. The
- * encoder's large buffers are also freed as soon as nothing reads them, the request's by the sockets of
+ * encoder's large buffers are also given back as soon as nothing reads them, the request's by the sockets of
  * `requestFreeingSockets`, and the request queue no longer asks Node for a timer with a negative delay (below).
  */
 const require = createRequire(import.meta.url);
@@ -214,7 +214,7 @@ function pooledEncoder(Encoder: KafkajsEncoderClass): PooledEncoderClass {
 const kafkajsSockets = require('kafkajs/src/network/socketFactory.js') as () => ISocketFactory;
 
 /**
- * kafkajs' own sockets, each of whose writes frees the request it was given once written. kafkajs writes each
+ * kafkajs' own sockets, each of whose writes gives back the request it was given once written. kafkajs writes each
  * request once and reads it no more (a retry encodes it anew). Once a write's callback has run, the socket no longer
  * needs its bytes either: a Writable's caller may reuse them from then on. Only buffers the encoder allocated on
  * their own are freed; any other (a SASL message) is written as it is.
