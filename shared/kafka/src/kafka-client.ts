@@ -4,6 +4,7 @@ import { mskIamTokens, tokenFile } from './bearer-tokens.js';
 import type { KafkaConnection, KafkaSasl } from './connection-config.js';
 import { requestFreeingSockets } from './kafkajs-hot-path.js';
 import { kafkajsLogWriter } from './kafkajs-log.js';
+import { retryConcurrentTransactionsQuickly } from './kafkajs-transaction-retry.js';
 import { oauthBearerMechanism } from './sasl-oauthbearer.js';
 
 /**
@@ -36,6 +37,7 @@ export function createKafka({
   log: Logger;
 }): Kafka {
   const kafkaLog = log.child({ component: 'kafkajs' });
+  retryConcurrentTransactionsQuickly();
   if (connection.sasl?.mechanism === 'plain' && !connection.ssl) {
     log.warn(
       'KAFKA_SASL_MECHANISM=plain without KAFKA_SSL=true sends the password over the network unencrypted',
