@@ -25,6 +25,17 @@ describe('RememberedOutcomes', () => {
     expect(ids.map((id) => outcomes.get(id))).toEqual([undefined, EMPTY, EMPTY]);
   });
 
+  it('gives the latest outcome of an id evaluated again once forgotten, not an earlier one still kept', () => {
+    const outcomes = new RememberedOutcomes(2, EMPTY);
+    const [again, other, another] = [randomUUID(), randomUUID(), randomUUID()];
+    outcomes.set(again, 'fired');
+    outcomes.set(other, EMPTY);
+    outcomes.set(another, EMPTY);
+    expect(outcomes.get(again)).toBeUndefined();
+    outcomes.set(again, EMPTY);
+    expect(outcomes.get(again)).toBe(EMPTY);
+  });
+
   it('keeps ids that are not UUIDs as well', () => {
     const outcomes = new RememberedOutcomes(2, EMPTY);
     outcomes.set('not-a-uuid', 'fired');

@@ -68,8 +68,14 @@ class RecentIdsModel {
   }
 
   has(id: string): boolean {
+    return this.rememberedAt(id) !== undefined;
+  }
+
+  rememberedAt(id: string): number | undefined {
     const entry = this.#entries.find((candidate) => candidate.id === id);
-    return entry !== undefined && entry.atMs > this.#latestMs - this.options.windowMs;
+    return entry !== undefined && entry.atMs > this.#latestMs - this.options.windowMs
+      ? entry.atMs
+      : undefined;
   }
 
   remember(id: string, atMs: number): void {
@@ -95,6 +101,7 @@ describe('RecentIds against a plain list', () => {
   const step = fc.oneof(
     fc.record({ remember: id, atMs: fc.integer({ min: 0, max: 5_000 }) }),
     fc.record({ has: id }),
+    fc.record({ rememberedAt: id }),
   );
 
   it('answers every call as the list does, across growth, compaction and eviction', () => {
@@ -110,7 +117,8 @@ describe('RecentIds against a plain list', () => {
             if ('remember' in call) {
               ids.remember(call.remember, call.atMs);
               model.remember(call.remember, call.atMs);
-            } else expect(ids.has(call.has)).toBe(model.has(call.has));
+            } else if ('has' in call) expect(ids.has(call.has)).toBe(model.has(call.has));
+            else expect(ids.rememberedAt(call.rememberedAt)).toBe(model.rememberedAt(call.rememberedAt));
             expect(ids.size).toBe(model.size);
           }
         },
