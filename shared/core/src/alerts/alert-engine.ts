@@ -138,13 +138,15 @@ export class AlertEngine {
         return 'unknown';
       }
       // Unsharing ends an organization share but says nothing of accounts the policy may still name.
+      const before = this.visibility.get(applicationId);
       const after =
         operation.visibility ??
-        (operation.category === 'unshare' && this.visibility.get(applicationId) !== 'public'
-          ? undefined
-          : this.visibility.get(applicationId));
+        (operation.category === 'unshare' && before !== 'public' ? undefined : before);
+      // Written only when it changes: most events leave it as it is, and the order of forgetting is that of changes.
+      if (after === before) return after ?? 'unknown';
       if (after === undefined) this.visibility.delete(applicationId);
       else this.visibility.set(applicationId, after);
+      return after ?? 'unknown';
     }
     return this.visibility.get(applicationId) ?? 'unknown';
   }
