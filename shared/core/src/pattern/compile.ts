@@ -1,14 +1,17 @@
 import { PatternError } from './errors.js';
 import {
   consistent,
+  FORKS,
   type Membership,
   merge,
   NO_ARRAYS,
   type Occurrence,
   occurrences,
+  singleValue,
 } from './event-values.js';
 import { type JsonNode, type JsonTreeResult, jsonTreeFromText, jsonTreeFromValue } from './json-tree.js';
 import type { Leaf } from './leaf.js';
+import type { Scalar } from './matchers.js';
 import { describeLocation, javaSplit, type KeyStep, keyStepsFor } from './paths.js';
 import { type Alternative, compileAlternatives } from './sharing.js';
 import { type Branch, mentionsOr, patternBranches, type StructureOptions } from './structure.js';
@@ -67,6 +70,12 @@ export function validatePattern(pattern: unknown): PatternValidation {
 class FieldPaths {
   readonly #steps: (readonly KeyStep[][])[] = [];
   readonly #index = new Map<string, number>();
+  /** Counts the events whose values were asked for: `#found[path]` belongs to event `#foundFor[path]`. */
+  #event = 0;
+  readonly #found: Occurrence[][] = [];
+  readonly #foundFor: number[] = [];
+  /** Per field, the one occurrence reused for a value outside any array. */
+  readonly #single: (Occurrence[] | undefined)[] = [];
 
   /** The field's number in this set; equal key steps are one field. */
   add(steps: readonly KeyStep[][]): number {
@@ -76,23 +85,49 @@ class FieldPaths {
       path = this.#steps.length;
       this.#steps.push(steps);
       this.#index.set(key, path);
+      this.#found.push(NO_VALUES);
+      this.#foundFor.push(0);
+      this.#single.push(undefined);
     }
     return path;
   }
 
-  /** The values of each field in one event, each walked when first asked for. */
+  /**
+   * The values of each field in one event, each walked when first asked for, and valid until the values of the next
+   * event are asked for: a field that holds one value outside any array, as most do, is answered from an occurrence
+   * kept for the field and reused, which spared the alert engine two allocations per field and event.
+   */
   valuesIn(root: Record<string, unknown>): (path: number) => Occurrence[] {
-    const found: Array<Occurrence[] | undefined> = new Array(this.#steps.length);
+    this.#event += 1;
+    const event = this.#event;
     return (path) => {
-      let values = found[path];
-      if (values === undefined) {
-        values = occurrences(root, this.#steps[path] ?? []);
-        found[path] = values;
-      }
+      if (event !== this.#event)
+        throw new Error('the values of an event were asked for after the next event');
+      if (this.#foundFor[path] === event) return this.#found[path] as Occurrence[];
+      const values = this.#valuesOf(root, path);
+      this.#found[path] = values;
+      this.#foundFor[path] = event;
       return values;
     };
   }
+
+  #valuesOf(root: Record<string, unknown>, path: number): Occurrence[] {
+    const steps = this.#steps[path] ?? [];
+    const value = singleValue(root, steps);
+    if (value === FORKS) return occurrences(root, steps);
+    if (value === undefined) return NO_VALUES;
+    let kept = this.#single[path];
+    if (kept === undefined) {
+      kept = [{ value, membership: NO_ARRAYS }];
+      this.#single[path] = kept;
+    }
+    (kept[0] as { value: Scalar }).value = value;
+    return kept;
+  }
 }
+
+/** The values of a field an event does not have; never written to. */
+const NO_VALUES: Occurrence[] = [];
 
 class Compiled implements CompiledPattern {
   readonly #branches: ReadonlyArray<readonly Field[]>;

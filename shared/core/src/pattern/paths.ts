@@ -43,6 +43,8 @@ export function javaSplit(text: string, separator: string): string[] {
 export interface KeyStep {
   readonly key: string;
   readonly to: number;
+  /** Whether objects inherit the key (`constructor`, `__proto__`): reading it then does not tell an event has it. */
+  readonly inherited: boolean;
 }
 
 /**
@@ -59,7 +61,7 @@ export function keyStepsFor(field: string, usedSteps: ReadonlySet<string>): KeyS
     let key = '';
     for (let to = from + 1; to <= segments.length; to++) {
       key = to === from + 1 ? (segments[from] ?? '') : `${key}.${segments[to - 1] ?? ''}`;
-      if (visible(key)) steps.push({ key, to });
+      if (visible(key)) steps.push({ key, to, inherited: key in Object.prototype });
     }
     return steps;
   });
