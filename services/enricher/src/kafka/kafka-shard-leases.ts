@@ -98,14 +98,7 @@ class KafkaShardLease implements ShardLease {
       list.push(message);
       byTopic.set(topic, list);
     };
-    for (const message of messages) {
-      add(message.topic, {
-        key: message.key,
-        value: kafkaValue(message.value),
-        headers: message.headers,
-        ...(message.timestamp === undefined ? {} : { timestamp: message.timestamp }),
-      });
-    }
+    for (const message of messages) add(message.topic, kafkaMessage(message));
     const { topic, message } = this.checkpointRecord(checkpoint);
     add(topic, message);
     try {
@@ -146,6 +139,21 @@ function asFenced(error: unknown): unknown {
       });
 }
 
-/** Text goes as it is: kafkajs writes it straight into the request, where a Buffer of it would be one more copy. */
-const kafkaValue = (value: Uint8Array | string): Buffer | string =>
-  typeof value === 'string' ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+/**
+ * The message as kafkajs takes it, which only reads it: the message itself when its value is text (which kafkajs
+ * writes straight into the request) or a Buffer (as the page arena gives), else a copy whose value is a Buffer over
+ * the same bytes. A copy of every message lived through the transaction's first round trip, long enough to be
+ * promoted to the old generation.
+ */
+function kafkaMessage(message: OutboundMessage): Message {
+  const { value } = message;
+  // Its value, just checked, is one kafkajs takes as it is.
+  if (typeof value === 'string' || Buffer.isBuffer(value))
+    return message as OutboundMessage & { value: typeof value };
+  return {
+    key: message.key,
+    value: Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+    headers: message.headers,
+    ...(message.timestamp === undefined ? {} : { timestamp: message.timestamp }),
+  };
+}
