@@ -16,6 +16,9 @@ export interface MetricsSnapshot {
   alerts: number;
 }
 
+const EVENT_LABELS = ['event_name', 'identity_type', 'actor', 'severity'] as const;
+type EventLabel = (typeof EVENT_LABELS)[number];
+
 /**
  * The pipeline's metrics in Prometheus form, on a registry of their own. Every label has a bounded set of values:
  * shard ids (as many as the stream has), known SAR event names or `other`, and the contract's enums.
@@ -41,7 +44,7 @@ export class PrometheusMetrics implements PipelineMetrics, AlertRulesMetrics {
   private readonly events = this.counter(
     'sarwatch_events_published_total',
     'Enriched events committed to Kafka',
-    ['event_name', 'identity_type', 'actor', 'severity'],
+    [...EVENT_LABELS],
   );
   private readonly deadLetters = this.counter('sarwatch_dead_letters_total', 'Records committed to the DLQ', [
     'reason',
@@ -182,15 +185,26 @@ export class PrometheusMetrics implements PipelineMetrics, AlertRulesMetrics {
     this.rememberedIdBytes.set({ shard: shardId }, page.rememberedIdBytes);
     if (page.records > 0) this.batchRecords.observe(page.records);
     let newest = Number.NEGATIVE_INFINITY;
+    // Counted per series first: prom-client checks and hashes the labels of every call, which per event was 1.6% of
+    // a drain's profile, where a page of 500 events has a few dozen series.
+    const series = new Map<string, { labels: Record<EventLabel, string>; events: number }>();
     for (const event of page.events) {
-      this.events.inc({
-        event_name: isKnownSarEventName(event.eventName) ? event.eventName : 'other',
-        identity_type: event.identityType,
-        actor: event.actor,
-        severity: event.severity,
-      });
+      const eventName = isKnownSarEventName(event.eventName) ? event.eventName : 'other';
+      const key = `${eventName} ${event.identityType} ${event.actor} ${event.severity}`;
+      const counted = series.get(key);
+      if (counted) counted.events += 1;
+      else {
+        const labels = {
+          event_name: eventName,
+          identity_type: event.identityType,
+          actor: event.actor,
+          severity: event.severity,
+        };
+        series.set(key, { labels, events: 1 });
+      }
       newest = Math.max(newest, Date.parse(event.eventTime));
     }
+    for (const { labels, events } of series.values()) this.events.inc(labels, events);
     if (Number.isFinite(newest))
       this.newestEventAge.set({ shard: shardId }, Math.max(0, (now - newest) / 1000));
     for (const [reason, count] of page.deadLetters) {
