@@ -40,11 +40,17 @@ export function readGetRecordsBody(bytes: Uint8Array): GetRecordsPage {
   const records = parsed.Records ?? [];
   const data = new PageData(body, values, records);
   return {
-    Records: records.map(({ Data, ApproximateArrivalTimestamp, ...rest }) => ({
-      ...rest,
-      Data: Data === undefined ? undefined : data.decode(Data),
+    // The members the SDK's own deserializer takes, named: an object rest that leaves some out is copied by the
+    // runtime, key by key, for every record.
+    Records: records.map((record) => ({
+      SequenceNumber: record.SequenceNumber,
+      Data: record.Data === undefined ? undefined : data.decode(record.Data),
       ApproximateArrivalTimestamp:
-        ApproximateArrivalTimestamp === undefined ? undefined : new Date(ApproximateArrivalTimestamp * 1000),
+        record.ApproximateArrivalTimestamp === undefined
+          ? undefined
+          : new Date(record.ApproximateArrivalTimestamp * 1000),
+      PartitionKey: record.PartitionKey,
+      EncryptionType: record.EncryptionType,
     })),
     NextShardIterator: parsed.NextShardIterator,
     MillisBehindLatest: parsed.MillisBehindLatest,
